@@ -1,0 +1,113 @@
+// Regenerates everything under src/generated/ from spec/openapi.yaml. Never edit those files by hand.
+//   openapi.ts      TypeScript types of the whole document (openapi-typescript)
+//   validators.js   standalone JSON Schema validators for every documented response body (Ajv)
+//   validators.d.ts their types, keyed by operationId and status
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import openapiTS, { astToString } from "openapi-typescript";
+import { parse } from "yaml";
+
+const require = createRequire(import.meta.url);
+const specPath = require.resolve("@flinks-authorize/spec/openapi.yaml");
+const outDir = fileURLToPath(new URL("../src/generated/", import.meta.url));
+const banner = `// Generated from spec/openapi.yaml by packages/client/scripts/generate.mjs. Do not edit: run \`pnpm generate\`.\n`;
+
+const specText = await readFile(specPath, "utf8");
+const spec = parse(specText);
+await mkdir(outDir, { recursive: true });
+
+// Request bodies keep their defaults optional: a default is what Flinks assumes, not what we must send.
+const ast = await openapiTS(specText, { defaultNonNullable: false });
+await writeFile(`${outDir}openapi.ts`, banner + astToString(ast));
+
+// One validator per (operation, status, JSON body). A status missing here is not in the contract.
+const docId = "https://flinks-authorize.invalid/openapi.json";
+const ajv = new Ajv2020({
+  strict: true,
+  // The request's modes are `required` lists in an anyOf beside the properties they name: valid JSON Schema.
+  strictRequired: false,
+  allErrors: false,
+  code: { source: true, esm: true, lines: false, optimize: true },
+  formats: {
+    uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    // `password` only marks a field as sensitive in OpenAPI; it constrains nothing.
+    password: true,
+  },
+});
+// OpenAPI keywords that annotate and never constrain; `components` is the document root the $refs point into.
+ajv.addVocabulary(["components", "example", "discriminator", "xml", "externalDocs"]);
+ajv.addSchema({ $id: docId, components: { schemas: spec.components.schemas } });
+
+// One exported validator per component schema the responses use; the table maps (operation, status) to it.
+const schemaNames = new Set(["AuthorizeRequest"]);
+const table = {};
+const followRef = (node) => {
+  if (!node?.$ref) return node;
+  const path = node.$ref.replace(/^#\//, "").split("/");
+  return path.reduce((at, key) => at[key.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
+};
+for (const pathItem of Object.values(spec.paths)) {
+  for (const [method, operation] of Object.entries(pathItem)) {
+    if (method === "parameters") continue;
+    const statuses = {};
+    table[operation.operationId] = statuses;
+    for (const [status, responseOrRef] of Object.entries(operation.responses)) {
+      const schema = followRef(responseOrRef).content?.["application/json"]?.schema;
+      if (!schema?.$ref?.startsWith("#/components/schemas/")) {
+        throw new Error(
+          `${operation.operationId} ${status}: the JSON body must be a $ref to components.schemas`,
+        );
+      }
+      const name = schema.$ref.split("/").pop();
+      schemaNames.add(name);
+      statuses[status] = name;
+    }
+  }
+}
+const exportsMap = Object.fromEntries(
+  [...schemaNames].sort().map((name) => [`validate${name}`, `${docId}#/components/schemas/${name}`]),
+);
+// Ajv's ESM output still calls require() for its runtime helpers (ucs2length for minLength).
+const esmPrelude = `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n`;
+await writeFile(
+  `${outDir}validators.js`,
+  `${banner}// @ts-nocheck\n${esmPrelude}${standaloneCode(ajv, exportsMap)}\n`,
+);
+
+const declarations = [
+  banner,
+  `import type { components } from "./openapi.js";`,
+  ``,
+  `/** An Ajv standalone validator: true when \`data\` matches the schema; \`errors\` explains the last failure. */`,
+  `export interface Validator<T> {`,
+  `  (data: unknown): data is T;`,
+  `  errors?: ReadonlyArray<{ instancePath: string; message?: string }> | null;`,
+  `}`,
+  ``,
+  ...Object.keys(exportsMap).map(
+    (fn) => `export declare const ${fn}: Validator<components["schemas"]["${fn.slice("validate".length)}"]>;`,
+  ),
+];
+await writeFile(`${outDir}validators.d.ts`, `${declarations.join("\n")}\n`);
+
+const tableLines = [
+  banner,
+  `import * as validators from "./validators.js";`,
+  ``,
+  `/** The JSON body validator of every documented (operation, status). A status absent here is outside the contract. */`,
+  `export const responseValidators = {`,
+  ...Object.entries(table).map(
+    ([operationId, statuses]) =>
+      `  ${operationId}: {\n${Object.entries(statuses)
+        .map(([status, name]) => `    ${status}: validators.validate${name},`)
+        .join("\n")}\n  },`,
+  ),
+  `} as const;`,
+];
+await writeFile(`${outDir}response-validators.ts`, `${tableLines.join("\n")}\n`);
+console.log(
+  `generated ${Object.keys(exportsMap).length} validators and the OpenAPI types into src/generated/`,
+);
