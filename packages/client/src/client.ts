@@ -1,0 +1,297 @@
+import createClient from "openapi-fetch";
+import { isRetryable } from "./flinks-codes.js";
+import type { components, paths } from "./generated/openapi.js";
+import { responseValidators } from "./generated/response-validators.js";
+import { validateAuthorizeRequest } from "./generated/validators.js";
+import type {
+  AuthorizeOutcome,
+  FlinksError,
+  GenerateAuthorizeTokenOutcome,
+  TransportFailure,
+  UnexpectedResponse,
+} from "./outcomes.js";
+import { asSecret, type Secret } from "./secret.js";
+import { createKeepAliveFetch } from "./transport.js";
+
+type Body = components["schemas"]["AuthorizeRequest"];
+type Shared = Pick<Body, "MostRecentCached" | "Language" | "Save" | "Tag">;
+
+/** Cached mode (`MostRecentCached: true`, the default), or a live refresh of a known login (`false`). */
+export type CachedAuthorizeRequest = Shared & Required<Pick<Body, "LoginId">>;
+/** Live mode with the end user's bank credentials (legacy direct API). */
+export type LiveAuthorizeRequest = Shared & Required<Pick<Body, "Institution" | "Username" | "Password">>;
+/** The second call of an MFA round trip: the 203's RequestId and an answer list per prompt. */
+export type MfaAnswerRequest = Shared & Required<Pick<Body, "RequestId" | "SecurityResponses">>;
+export type AuthorizeRequest = CachedAuthorizeRequest | LiveAuthorizeRequest | MfaAnswerRequest;
+
+export interface FlinksClientOptions {
+  /** Origin of the API, e.g. `http://127.0.0.1:4010` for Prism. Wins over `instance`. */
+  baseUrl?: string;
+  /** Flinks instance: `https://{instance}-api.private.fin.ag`. Default `toolbox`. */
+  instance?: string;
+  /** The GUID Flinks gave you for this instance. */
+  customerId: string;
+  /** The HTTP client. Default: a keep-alive undici pool (see the README for why). */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Deadline of each call, answer body included. Default 30 000 ms. */
+  timeoutMs?: number;
+}
+
+export interface CallOptions {
+  /** Aborts the call, e.g. when the GraphQL caller goes away. Combined with the per-call deadline. */
+  signal?: AbortSignal;
+  /** Overrides the client's deadline for this call. */
+  timeoutMs?: number;
+  /** Extra headers, e.g. a request id or Prism's `Prefer`. `flinks-auth-key` cannot be overridden. */
+  headers?: Record<string, string>;
+}
+
+export interface FlinksClient {
+  /** Exchange the secret key for a one-time authorize token. */
+  generateAuthorizeToken(
+    secretKey: Secret | string,
+    options?: CallOptions,
+  ): Promise<GenerateAuthorizeTokenOutcome>;
+  /** Open a session, or answer its MFA challenges, with an authorize token. */
+  authorize(
+    token: Secret | string,
+    request: AuthorizeRequest,
+    options?: CallOptions,
+  ): Promise<AuthorizeOutcome>;
+  /** The origin calls go to. */
+  readonly baseUrl: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INSTANCE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+export function resolveBaseUrl(options: Pick<FlinksClientOptions, "baseUrl" | "instance">): string {
+  if (options.baseUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new TypeError(`baseUrl must be an absolute http(s) URL, got "${options.baseUrl}".`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new TypeError(`baseUrl must use http or https, got "${url.protocol}".`);
+    }
+    return url.href.replace(/\/+$/, "");
+  }
+  const instance = options.instance ?? "toolbox";
+  if (!INSTANCE.test(instance)) {
+    throw new TypeError(`instance must be a host label such as "toolbox", got "${instance}".`);
+  }
+  return `https://${instance}-api.private.fin.ag`;
+}
+
+export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
+  const baseUrl = resolveBaseUrl(options);
+  const { customerId } = options;
+  if (!UUID.test(customerId)) {
+    throw new TypeError(`customerId must be the GUID Flinks issued, got "${customerId}".`);
+  }
+  const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  assertTimeout(defaultTimeoutMs);
+  const http = createClient<paths>({ baseUrl, fetch: options.fetch ?? createKeepAliveFetch() });
+  const path = { customerId };
+
+  return {
+    baseUrl,
+
+    generateAuthorizeToken(secretKey, callOptions = {}) {
+      const key = asSecret(secretKey);
+      return withDeadline(callOptions, defaultTimeoutMs, async (signal) => {
+        const { response, data, error } = await http.POST(
+          "/v3/{customerId}/BankingServices/GenerateAuthorizeToken",
+          {
+            params: { path },
+            headers: { ...callOptions.headers, "flinks-auth-key": key.reveal() },
+            parseAs: "text",
+            // A redirect must not carry flinks-auth-key to another host: it surfaces as an undocumented status.
+            redirect: "manual",
+            signal,
+          },
+        );
+        const answer = readAnswer("generateAuthorizeToken", response, data ?? error);
+        if (answer.kind === "unexpectedResponse") return answer;
+        if (answer.status === 200) return { kind: "token", status: 200, token: asSecret(answer.body.Token) };
+        return flinksError(answer.status, answer.body);
+      });
+    },
+
+    authorize(token, request, callOptions = {}) {
+      const authorizeToken = asSecret(token);
+      if (!validateAuthorizeRequest(request)) {
+        const issue = validateAuthorizeRequest.errors?.[0];
+        // The path and Ajv's message name the field; the value (maybe a password) is never quoted.
+        const where = issue?.instancePath ? `${issue.instancePath} ` : "";
+        return Promise.resolve({
+          kind: "invalidRequest",
+          message: `The Authorize request breaks the contract: ${where}${issue?.message ?? "is invalid"}.`,
+        });
+      }
+      return withDeadline(callOptions, defaultTimeoutMs, async (signal) => {
+        const { response, data, error } = await http.POST("/v3/{customerId}/BankingServices/Authorize", {
+          params: { path },
+          body: request,
+          headers: { ...callOptions.headers, "flinks-auth-key": authorizeToken.reveal() },
+          parseAs: "text",
+          // A redirect must not carry flinks-auth-key to another host: it surfaces as an undocumented status.
+          redirect: "manual",
+          signal,
+        });
+        const answer = readAnswer("authorize", response, data ?? error);
+        if (answer.kind === "unexpectedResponse") return answer;
+        switch (answer.status) {
+          case 200:
+            return { kind: "authorized", status: 200, body: answer.body };
+          case 203:
+            return { kind: "mfaRequired", status: 203, body: answer.body };
+          case 202:
+            return {
+              kind: "pending",
+              status: 202,
+              flinksCode: answer.body.FlinksCode,
+              requestId: answer.body.RequestId,
+              body: answer.body,
+            };
+          default:
+            return flinksError(answer.status, answer.body);
+        }
+      });
+    },
+  };
+}
+
+type Validators = typeof responseValidators;
+type Documented<Op extends keyof Validators> = {
+  [S in keyof Validators[Op]]: {
+    kind: "documented";
+    status: S;
+    body: Validators[Op][S] extends (data: unknown) => data is infer T ? T : never;
+  };
+}[keyof Validators[Op]];
+
+/** Checks an answer against the contract: a documented status, a JSON body, and that status' schema. */
+function readAnswer<Op extends keyof Validators>(
+  operation: Op,
+  response: Response,
+  raw: unknown,
+): Documented<Op> | UnexpectedResponse {
+  const { status } = response;
+  const validators: Partial<Record<number, (data: unknown) => boolean>> = responseValidators[operation];
+  const validate = validators[status];
+  if (!validate) {
+    return unexpected(
+      status,
+      "undocumentedStatus",
+      `Flinks answered HTTP ${status}, which ${operation} does not document.`,
+    );
+  }
+  let body: unknown = raw;
+  if (typeof raw === "string" || raw === undefined) {
+    try {
+      body = JSON.parse(raw ?? "");
+    } catch {
+      return unexpected(status, "notJson", `Flinks answered HTTP ${status} with a body that is not JSON.`);
+    }
+  }
+  if (!validate(body)) {
+    const issue = (validate as { errors?: ReadonlyArray<{ instancePath: string; message?: string }> | null })
+      .errors?.[0];
+    const where = issue?.instancePath || "the body";
+    return unexpected(
+      status,
+      "schemaMismatch",
+      `Flinks answered HTTP ${status} with a body that breaks the contract: ${where} ${issue?.message ?? "is invalid"}.`,
+    );
+  }
+  return { kind: "documented", status, body } as Documented<Op>;
+}
+
+function flinksError(status: number, body: components["schemas"]["FlinksError"]): FlinksError {
+  const flinksCode = body.FlinksCode;
+  return {
+    kind: "flinksError",
+    status,
+    flinksCode,
+    message: body.Message ?? `Flinks answered HTTP ${status}${flinksCode ? ` (${flinksCode})` : ""}.`,
+    requestId: body.RequestId,
+    retryable: isRetryable(flinksCode, status),
+    body,
+  };
+}
+
+const unexpected = (
+  status: number,
+  reason: UnexpectedResponse["reason"],
+  message: string,
+): UnexpectedResponse => ({
+  kind: "unexpectedResponse",
+  status,
+  reason,
+  message,
+});
+
+function assertTimeout(timeoutMs: number): void {
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
+    throw new RangeError(`timeoutMs must be a positive whole number of milliseconds, got ${timeoutMs}.`);
+  }
+}
+
+/**
+ * Runs one call under a fresh deadline combined with the caller's signal, and turns whatever it throws
+ * into a typed failure. The timer is cleared when the call settles, so no timer outlives its call.
+ */
+async function withDeadline<T>(
+  options: CallOptions,
+  defaultTimeoutMs: number,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T | TransportFailure> {
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  assertTimeout(timeoutMs);
+  const callerSignal = options.signal;
+  if (callerSignal?.aborted) return { kind: "aborted", message: "The call was aborted before it started." };
+
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`No complete answer within ${timeoutMs} ms.`, "TimeoutError"));
+  }, timeoutMs);
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  try {
+    return await call(controller.signal);
+  } catch (error) {
+    if (timedOut)
+      return { kind: "timeout", timeoutMs, message: `Flinks did not answer within ${timeoutMs} ms.` };
+    if (callerSignal?.aborted) return { kind: "aborted", message: "The call was aborted by its caller." };
+    return networkError(error);
+  } finally {
+    clearTimeout(timer);
+    callerSignal?.removeEventListener("abort", onCallerAbort);
+  }
+}
+
+/**
+ * Keeps only the system error code of a thrown fetch error. Messages of nested causes can quote the
+ * request, so none of them is copied.
+ */
+function networkError(error: unknown): TransportFailure {
+  let code: string | undefined;
+  for (let at: unknown = error, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) {
+    const candidate = (at as { code?: unknown }).code;
+    if (typeof candidate === "string" && /^[A-Z][A-Z0-9_]+$/.test(candidate)) {
+      code = candidate;
+      break;
+    }
+  }
+  return {
+    kind: "networkError",
+    code,
+    message: code ? `Could not reach Flinks (${code}).` : "Could not reach Flinks.",
+  };
+}

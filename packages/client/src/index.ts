@@ -1,0 +1,22 @@
+export {
+  type AuthorizeRequest,
+  type CachedAuthorizeRequest,
+  type CallOptions,
+  createFlinksClient,
+  type FlinksClient,
+  type FlinksClientOptions,
+  type LiveAuthorizeRequest,
+  type MfaAnswerRequest,
+  resolveBaseUrl,
+} from "./client.js";
+export {
+  type FlinksCode,
+  isKnownFlinksCode,
+  isRetryable,
+  type KnownFlinksCode,
+  knownFlinksCodes,
+} from "./flinks-codes.js";
+export type { components, operations, paths } from "./generated/openapi.js";
+export type * from "./outcomes.js";
+export { asSecret, Secret } from "./secret.js";
+export { createKeepAliveFetch } from "./transport.js";
