@@ -60,6 +60,8 @@ export interface FlinksClient {
   ): Promise<AuthorizeOutcome>;
   /** The origin calls go to. */
   readonly baseUrl: string;
+  /** Releases the default transport's pooled sockets. A no-op with a caller-supplied fetch. */
+  close(): Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -94,11 +96,16 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
   }
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   assertTimeout(defaultTimeoutMs);
-  const http = createClient<paths>({ baseUrl, fetch: options.fetch ?? createKeepAliveFetch() });
+  const ownTransport = options.fetch ? undefined : createKeepAliveFetch();
+  const http = createClient<paths>({ baseUrl, fetch: options.fetch ?? ownTransport });
   const path = { customerId };
 
   return {
     baseUrl,
+
+    close: async () => {
+      await ownTransport?.close();
+    },
 
     generateAuthorizeToken(secretKey, callOptions = {}) {
       const key = asSecret(secretKey);
