@@ -1,0 +1,123 @@
+import { z } from "zod";
+
+/** The public toolbox environment's customer id, Flinks' documented default. */
+export const TOOLBOX_CUSTOMER_ID = "43387ca6-0391-4c82-857d-70d95f087ecb";
+/** Where `pnpm start` and `pnpm mock` serve Prism. */
+export const DEFAULT_MOCK_URL = "http://127.0.0.1:4010";
+/** Prism accepts any non-empty key; a fixed one keeps mock mode zero-configuration. */
+const MOCK_SECRET_KEY = "mock-secret-key";
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const wholeNumber = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+
+const environment = z
+  .object({
+    NODE_ENV: z.preprocess(
+      blankToUndefined,
+      z.enum(["development", "production", "test"]).default("development"),
+    ),
+    PORT: z.preprocess(blankToUndefined, wholeNumber("PORT", 0, 65_535).default(4000)),
+    HOST: z.preprocess(blankToUndefined, z.string().default("0.0.0.0")),
+    FLINKS_INSTANCE: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(
+          /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i,
+          "FLINKS_INSTANCE must be an instance name such as toolbox",
+        )
+        .optional(),
+    ),
+    FLINKS_BASE_URL: z.preprocess(
+      blankToUndefined,
+      z.url({ protocol: /^https?$/, error: "FLINKS_BASE_URL must be an http(s) URL" }).optional(),
+    ),
+    FLINKS_MOCK_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url({ protocol: /^https?$/, error: "FLINKS_MOCK_URL must be an http(s) URL" })
+        .default(DEFAULT_MOCK_URL),
+    ),
+    FLINKS_CUSTOMER_ID: z.preprocess(
+      blankToUndefined,
+      z.uuid({ error: "FLINKS_CUSTOMER_ID must be the GUID Flinks issued" }).default(TOOLBOX_CUSTOMER_ID),
+    ),
+    FLINKS_SECRET_KEY: optionalString,
+    FLINKS_TIMEOUT_MS: z.preprocess(
+      blankToUndefined,
+      wholeNumber("FLINKS_TIMEOUT_MS", 1, 600_000).default(30_000),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.FLINKS_INSTANCE && env.FLINKS_BASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FLINKS_BASE_URL"],
+        message: "Set FLINKS_BASE_URL or FLINKS_INSTANCE, not both",
+      });
+    }
+    const live = Boolean(env.FLINKS_INSTANCE || env.FLINKS_BASE_URL);
+    if (live && !env.FLINKS_SECRET_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FLINKS_SECRET_KEY"],
+        message: "FLINKS_SECRET_KEY is required when an upstream (FLINKS_INSTANCE or FLINKS_BASE_URL) is set",
+      });
+    }
+  });
+
+export interface GatewayConfig {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  host: string;
+  /**
+   * `mock`: no upstream configured, Flinks is Prism serving the spec, and a GraphQL request's `Prefer`
+   * header is forwarded so every documented outcome can be reached. `live`: never forwarded.
+   */
+  mode: "mock" | "live";
+  flinks: {
+    /** Exactly one of baseUrl and instance is set. */
+    baseUrl: string | undefined;
+    instance: string | undefined;
+    customerId: string;
+    secretKey: string;
+    timeoutMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once. Messages name the variable, never its value (it may be a secret). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.join(".") || "environment"}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid gateway configuration:\n${lines.join("\n")}`);
+  }
+  const value = parsed.data;
+  const live = Boolean(value.FLINKS_INSTANCE || value.FLINKS_BASE_URL);
+  return {
+    nodeEnv: value.NODE_ENV,
+    port: value.PORT,
+    host: value.HOST,
+    mode: live ? "live" : "mock",
+    flinks: {
+      baseUrl: live ? value.FLINKS_BASE_URL : value.FLINKS_MOCK_URL,
+      instance: live ? value.FLINKS_INSTANCE : undefined,
+      customerId: value.FLINKS_CUSTOMER_ID,
+      secretKey: value.FLINKS_SECRET_KEY ?? MOCK_SECRET_KEY,
+      timeoutMs: value.FLINKS_TIMEOUT_MS,
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { lexicographicSortSchema } from "graphql";
+import { builder } from "../builder.js";
+import "./errors.js";
+import "./session.js";
+import "./authorize.js";
+import "./mfa.js";
+import "./gateway.js";
+
+builder.mutationType({});
+
+/** The executable schema, sorted so the printed SDL diffs cleanly. */
+export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { builder } from "../builder.js";
+import { InvalidInputError } from "../invalid-input-error.js";
+import { SessionError } from "./errors.js";
+import { resultFromAuthorize, resultTypes } from "./result.js";
+
+const MAX_TEXT = 1000;
+const noNul = (value: string) => !value.includes("\u0000");
+
+// Prompts and answers are passed byte for byte: no trimming, no case or Unicode normalization.
+const submitMfaInput = z
+  .object({
+    handle: z.string().min(1, "must not be empty").max(4096, "is not a handle from MfaRequired"),
+    responses: z
+      .array(
+        z.object({
+          prompt: z
+            .string()
+            .min(1, "must not be empty")
+            .max(MAX_TEXT)
+            .refine(noNul, "must not contain NUL characters"),
+          answers: z
+            .array(z.string().max(MAX_TEXT).refine(noNul, "must not contain NUL characters"))
+            .min(1, "needs at least one answer")
+            .max(20),
+        }),
+      )
+      .min(1, "needs one entry per challenge")
+      .max(20),
+  })
+  .superRefine((input, ctx) => {
+    const seen = new Set<string>();
+    input.responses.forEach(({ prompt }, index) => {
+      if (seen.has(prompt)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["responses", index, "prompt"],
+          message: "answers a prompt twice",
+        });
+      }
+      seen.add(prompt);
+    });
+  });
+
+const MfaResponseInput = builder.inputType("MfaResponseInput", {
+  description: "The answers to one challenge.",
+  fields: (t) => ({
+    prompt: t.string({ required: true, description: "The challenge's prompt, exactly as received." }),
+    answers: t.stringList({ required: true, description: "One answer, or the chosen options." }),
+  }),
+});
+
+export const SubmitMfaInput = builder
+  .inputType("SubmitMfaInput", {
+    description: "Answers to every challenge of an MfaRequired.",
+    fields: (t) => ({
+      handle: t.string({ required: true, description: "MfaRequired.handle." }),
+      responses: t.field({ type: [MfaResponseInput], required: true }),
+    }),
+  })
+  .validate(submitMfaInput);
+
+builder.mutationField("submitMfa", (t) =>
+  t.errorUnionField({
+    types: [...resultTypes],
+    union: { name: "SubmitMfaResult", description: "The outcome of answering MFA challenges." },
+    description: "Answer the challenges of an MfaRequired, on any gateway instance.",
+    args: { input: t.arg({ type: SubmitMfaInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const opened = context.mfaHandles.open(input.handle);
+      if (!opened.ok && opened.reason === "malformed") {
+        return new InvalidInputError([
+          { path: ["input", "handle"], message: "is not a handle from MfaRequired" },
+        ]);
+      }
+      if (!opened.ok) {
+        return new SessionError(
+          "SESSION_EXPIRED",
+          null,
+          "This MFA handle expired: start again with authorize.",
+          null,
+          false,
+        );
+      }
+      const { requestId, token } = opened.session;
+      const securityResponses = Object.fromEntries(
+        input.responses.map(({ prompt, answers }) => [prompt, answers]),
+      );
+      const outcome = await context.flinks.authorize(
+        token,
+        { RequestId: requestId, SecurityResponses: securityResponses },
+        { signal: context.signal, headers: context.authorizeHeaders },
+      );
+      return resultFromAuthorize(outcome, token, context);
+    },
+  }),
+);
