@@ -26,7 +26,7 @@ fragment Result on AuthorizeResult {
   __typename
   ... on Authorized { requestId institution login { id username type lastRefresh } links { rel href } }
   ... on MfaRequired { requestId handle challenges { type prompt choices } }
-  ... on Pending { code message requestId }
+  ... on Pending { reason message requestId }
   ... on Error { message code retryable }
   ... on InvalidInputError { issues { path message } }
 }

@@ -23,7 +23,7 @@ export interface Pending {
   kind: "pending";
   status: 202;
   flinksCode: Schemas["OperationPending"]["FlinksCode"];
-  requestId: string | undefined;
+  requestId: string;
   body: Schemas["OperationPending"];
 }
 

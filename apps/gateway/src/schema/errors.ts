@@ -140,15 +140,16 @@ for (const [type, name, description] of rejectionTypes) {
     description,
     interfaces: [ErrorInterface],
     fields: (t) => ({
-      code: t.field({ type: FlinksCodeEnum, resolve: (error) => error.code }),
       flinksCode: t.string({
         nullable: true,
         description: "The code exactly as Flinks sent it.",
         resolve: (error) => error.flinksCode,
       }),
-      requestId: t.string({
+      // Not `requestId`: that name is String! on the session outcomes, and a shared name needs one type.
+      flinksRequestId: t.string({
         nullable: true,
-        description: "Flinks' RequestId, when the error carried one.",
+        description:
+          "Flinks' RequestId, when the error carried one; after a cached-mode error it still serves the data endpoints.",
         resolve: (error) => error.requestId,
       }),
     }),

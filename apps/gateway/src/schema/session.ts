@@ -2,7 +2,8 @@ import type { Authorized, components, MfaRequired, Pending } from "@flinks-autho
 import { builder } from "../builder.js";
 
 /**
- * The non-error outcomes of a Flinks session. Each GraphQL type is bound to the client's outcome type,
+ * The non-error outcomes of a Flinks session. A field name shared by several union members has one type
+ * everywhere (requestId: String!), so a consumer can select it on all of them at once. Each GraphQL type is bound to the client's outcome type,
  * itself generated from the spec, so renaming a field in spec/openapi.yaml breaks this file's compile.
  */
 type Schemas = components["schemas"];
@@ -51,7 +52,7 @@ export const AuthorizedType = builder.objectRef<Authorized>("Authorized").implem
   }),
 });
 
-export const PendingCodeEnum = builder.enumType("PendingCode", {
+export const PendingReasonEnum = builder.enumType("PendingReason", {
   values: {
     OPERATION_PENDING: { description: "Still processing: Flinks' async endpoints take over." },
     OPERATION_DISPATCHED: { description: "Over 210 s: dispatched to a background job." },
@@ -62,9 +63,9 @@ export const PendingType = builder.objectRef<Pending>("Pending").implement({
   description: "Flinks is still working on this session; poll its async endpoints with requestId.",
   isTypeOf: (value) => (value as { kind?: string }).kind === "pending",
   fields: (t) => ({
-    code: t.field({ type: PendingCodeEnum, resolve: (pending) => pending.flinksCode }),
+    reason: t.field({ type: PendingReasonEnum, resolve: (pending) => pending.flinksCode }),
     message: t.string({ resolve: (pending) => pending.body.Message ?? "The operation is still processing." }),
-    requestId: t.string({ nullable: true, resolve: (pending) => pending.requestId ?? null }),
+    requestId: t.string({ resolve: (pending) => pending.body.RequestId }),
   }),
 });
 
@@ -119,7 +120,7 @@ export const MfaRequiredType = builder.objectRef<MfaRequiredResult>("MfaRequired
       description:
         "Opaque, sealed and expiring (15 min). Pass it to submitMfa; any gateway instance accepts it.",
     }),
-    institution: t.string({ nullable: true, resolve: ({ body }) => body.Institution ?? null }),
+    institution: t.string({ resolve: ({ body }) => body.Institution }),
     challenges: t.field({ type: [SecurityChallengeType], resolve: ({ body }) => body.SecurityChallenges }),
   }),
 });

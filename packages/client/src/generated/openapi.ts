@@ -209,7 +209,7 @@ export interface components {
             Links?: components["schemas"]["Link"][];
             SecurityChallenges: components["schemas"]["SecurityChallenge"][];
             /** @example FlinksCapital */
-            Institution?: string;
+            Institution: string;
             /**
              * Format: uuid
              * @description Send it back with `SecurityResponses` to answer the challenges.
@@ -241,7 +241,7 @@ export interface components {
             Message?: string;
             Links?: components["schemas"]["Link"][];
             /** Format: uuid */
-            RequestId?: string;
+            RequestId: string;
         };
         FlinksError: {
             /** @example 401 */

@@ -1,0 +1,132 @@
+import { loadConfig } from "../src/config.js";
+import { createGateway, type Gateway } from "../src/yoga.js";
+
+/** What the fake upstream saw: one entry per call the gateway made to Flinks. */
+export interface UpstreamCall {
+  operation: "GenerateAuthorizeToken" | "Authorize";
+  headers: Headers;
+  body: Record<string, unknown> | undefined;
+}
+
+export type UpstreamAnswer = { status: number; body?: unknown; raw?: string };
+
+export interface FakeUpstream {
+  calls: UpstreamCall[];
+  fetch: (request: Request) => Promise<Response>;
+}
+
+export const TOKEN = "d65f1adb-8ebc-48dc-be8b-20c773ba1565";
+export const LOGIN_ID = "5e115eac-1209-4f19-641c-08d6d484e2fe";
+export const REQUEST_ID = "9022abc2-8a2e-4b06-a06e-c3e5449c4d10";
+
+export const authorized = {
+  HttpStatusCode: 200,
+  Links: [{ rel: "AccountsDetail", href: "/GetAccountsDetail", example: null }],
+  InstitutionName: "FlinksCapital",
+  Login: {
+    Username: "Greatday",
+    IsScheduledRefresh: false,
+    LastRefresh: "2026-01-21T20:47:47.145999",
+    Type: "Personal",
+    Id: LOGIN_ID,
+  },
+  InstitutionId: 14,
+  Institution: "FlinksCapital",
+  RequestId: "6c7f2f5e-29a4-4a6c-9d84-2f0f2d1b7c11",
+};
+
+export const mfaRequired = (
+  prompts: string[] = ["What shape do people like most?"],
+  requestId = REQUEST_ID,
+) => ({
+  HttpStatusCode: 203,
+  SecurityChallenges: prompts.map((Prompt) => ({ Type: "QuestionAndAnswer", Prompt })),
+  Institution: "FlinksCapital",
+  RequestId: requestId,
+});
+
+/**
+ * An in-memory Flinks: GenerateAuthorizeToken answers a token unless told otherwise; Authorize answers
+ * with `authorize(call)`. Every call is recorded with its headers and JSON body.
+ */
+export function fakeUpstream(options: {
+  authorize?: (call: UpstreamCall) => UpstreamAnswer | Promise<UpstreamAnswer>;
+  token?: (call: UpstreamCall) => UpstreamAnswer | Promise<UpstreamAnswer>;
+}): FakeUpstream {
+  const calls: UpstreamCall[] = [];
+  return {
+    calls,
+    fetch: async (request) => {
+      const text = await request.text();
+      const operation = request.url.endsWith("/GenerateAuthorizeToken")
+        ? "GenerateAuthorizeToken"
+        : "Authorize";
+      const call: UpstreamCall = {
+        operation,
+        headers: request.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+      calls.push(call);
+      const answer =
+        operation === "GenerateAuthorizeToken"
+          ? await (options.token?.(call) ?? { status: 200, body: { HttpStatusCode: 200, Token: TOKEN } })
+          : await (options.authorize?.(call) ?? { status: 200, body: authorized });
+      const payload = answer.raw ?? JSON.stringify(answer.body);
+      return new Response(payload, {
+        status: answer.status,
+        headers: { "content-type": "application/json" },
+      });
+    },
+  };
+}
+
+/** A gateway on a fake upstream, configured from an environment like an operator would. */
+export function testGateway(upstream: FakeUpstream, env: Record<string, string> = {}): Gateway {
+  return createGateway(loadConfig({ NODE_ENV: "test", ...env }), { fetch: upstream.fetch });
+}
+
+export interface GraphQLResponse {
+  status: number;
+  body: { data?: Record<string, Record<string, unknown> & { __typename: string }>; errors?: unknown[] };
+  text: string;
+}
+
+/** One GraphQL POST through `yoga.fetch`, in process. */
+export async function graphql(
+  gateway: Gateway,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse> {
+  const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: JSON.parse(text), text };
+}
+
+/** Selects every field of every union member, so tests see the whole result. */
+export const RESULT_FIELDS = `
+  __typename
+  ... on Authorized {
+    requestId institution institutionId institutionName
+    login { id username type isScheduledRefresh lastRefresh }
+    links { rel href }
+  }
+  ... on MfaRequired { requestId handle institution challenges { type rawType prompt choices } }
+  ... on Pending { reason message requestId }
+  ... on Error { message code retryable }
+  ... on InvalidCredentialsError { flinksCode flinksRequestId }
+  ... on MfaRejectedError { flinksCode flinksRequestId }
+  ... on SessionError { flinksCode flinksRequestId }
+  ... on AccountActionRequiredError { flinksCode flinksRequestId }
+  ... on InstitutionUnavailableError { flinksCode flinksRequestId }
+  ... on GatewayAccessDeniedError { flinksCode flinksRequestId }
+  ... on UnknownFlinksError { flinksCode flinksRequestId }
+  ... on InvalidInputError { issues { path message } }
+`;
+
+export const AUTHORIZE = `mutation Authorize($input: AuthorizeInput!) { authorize(input: $input) { ${RESULT_FIELDS} } }`;
+export const SUBMIT_MFA = `mutation SubmitMfa($input: SubmitMfaInput!) { submitMfa(input: $input) { ${RESULT_FIELDS} } }`;
