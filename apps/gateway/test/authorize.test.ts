@@ -7,6 +7,7 @@ import {
   authorized,
   fakeUpstream,
   graphql,
+  issuesOf,
   LOGIN_ID,
   mfaRequired,
   REQUEST_ID,
@@ -329,7 +330,7 @@ describe("authorize: invalid input is a typed result naming the field, and nothi
     const result = response.body.data?.authorize;
     expect(result?.__typename).toBe("InvalidInputError");
     expect(result).toMatchObject({ code: null, retryable: false });
-    expect((result?.issues as Array<{ path: string[] }>).map((issue) => issue.path)).toEqual(paths);
+    expect(issuesOf(result).map((issue) => issue.path)).toEqual(paths);
     expect(upstream.calls).toEqual([]);
   });
 

@@ -130,3 +130,9 @@ export const RESULT_FIELDS = `
 
 export const AUTHORIZE = `mutation Authorize($input: AuthorizeInput!) { authorize(input: $input) { ${RESULT_FIELDS} } }`;
 export const SUBMIT_MFA = `mutation SubmitMfa($input: SubmitMfaInput!) { submitMfa(input: $input) { ${RESULT_FIELDS} } }`;
+
+/** The issues of an InvalidInputError result (an empty list for any other member). */
+export const issuesOf = (
+  result: Record<string, unknown> | undefined,
+): Array<{ path: string[]; message: string }> =>
+  (result?.issues as Array<{ path: string[]; message: string }> | undefined) ?? [];

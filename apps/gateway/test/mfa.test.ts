@@ -4,6 +4,7 @@ import {
   authorized,
   fakeUpstream,
   graphql,
+  issuesOf,
   LOGIN_ID,
   mfaRequired,
   REQUEST_ID,
@@ -163,7 +164,7 @@ describe("submitMfa", () => {
       const response = await graphql(gateway, SUBMIT_MFA, { input: input(handle) });
       const result = response.body.data?.submitMfa;
       expect(result?.__typename).toBe("InvalidInputError");
-      expect((result?.issues as Array<{ path: string[] }>)[0]?.path).toEqual(path);
+      expect(issuesOf(result)[0]?.path).toEqual(path);
       expect(upstream.calls).toHaveLength(callsBefore);
     },
   );
