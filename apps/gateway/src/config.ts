@@ -54,6 +54,26 @@ const environment = z
       blankToUndefined,
       wholeNumber("FLINKS_TIMEOUT_MS", 1, 600_000).default(30_000),
     ),
+    GATEWAY_API_KEYS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((value) => value.split(",").map((key) => key.trim()))
+        .pipe(z.array(z.string().min(16, "each key must be at least 16 characters")).min(1))
+        .optional(),
+    ),
+    GATEWAY_INTROSPECTION: z.preprocess(
+      blankToUndefined,
+      z.enum(["true", "false"], { error: "GATEWAY_INTROSPECTION must be true or false" }).optional(),
+    ),
+    LOG_LEVEL: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+          error: "LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent",
+        })
+        .default("info"),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.FLINKS_INSTANCE && env.FLINKS_BASE_URL) {
@@ -61,6 +81,13 @@ const environment = z
         code: "custom",
         path: ["FLINKS_BASE_URL"],
         message: "Set FLINKS_BASE_URL or FLINKS_INSTANCE, not both",
+      });
+    }
+    if (env.NODE_ENV === "production" && !env.GATEWAY_API_KEYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GATEWAY_API_KEYS"],
+        message: "GATEWAY_API_KEYS is required with NODE_ENV=production: callers must authenticate",
       });
     }
     const live = Boolean(env.FLINKS_INSTANCE || env.FLINKS_BASE_URL);
@@ -90,6 +117,11 @@ export interface GatewayConfig {
     secretKey: string;
     timeoutMs: number;
   };
+  /** Bearer keys callers must present; empty: no caller authentication (refused in production). */
+  apiKeys: string[];
+  /** GraphiQL and introspection: on in development and test, off in production unless GATEWAY_INTROSPECTION=true. */
+  introspection: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
 export class ConfigError extends Error {
@@ -119,5 +151,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretKey: value.FLINKS_SECRET_KEY ?? MOCK_SECRET_KEY,
       timeoutMs: value.FLINKS_TIMEOUT_MS,
     },
+    apiKeys: value.GATEWAY_API_KEYS ?? [],
+    introspection:
+      value.GATEWAY_INTROSPECTION === undefined
+        ? value.NODE_ENV !== "production"
+        : value.GATEWAY_INTROSPECTION === "true",
+    logLevel: value.LOG_LEVEL,
   };
 }

@@ -1,4 +1,4 @@
-import type { FlinksClient } from "@flinks-authorize/client";
+import type { CallOptions, FlinksClient } from "@flinks-authorize/client";
 import type { AuthorizeTokens } from "./authorize-tokens.js";
 import type { MfaHandles } from "./mfa-handle.js";
 
@@ -7,9 +7,11 @@ export interface GatewayContext {
   flinks: FlinksClient;
   tokens: AuthorizeTokens;
   mfaHandles: MfaHandles;
-  /** Aborts the upstream calls when the GraphQL caller goes away. */
-  signal: AbortSignal;
-  /** Sent on Authorize calls only: in mock mode, the caller's `Prefer` header for Prism; else empty. */
-  authorizeHeaders: Record<string, string>;
   mode: "mock" | "live";
+  /**
+   * Options for the next upstream call of this GraphQL request: the caller's disconnect signal, what is
+   * left of the request's single deadline (FLINKS_TIMEOUT_MS for all its calls together), the request id,
+   * and for Authorize in mock mode the caller's `Prefer` header for Prism.
+   */
+  upstream(call: "GenerateAuthorizeToken" | "Authorize"): CallOptions;
 }

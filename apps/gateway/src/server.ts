@@ -17,12 +17,22 @@ function main() {
     throw error;
   }
   const gateway = createGateway(config);
+  const { logger } = gateway;
   const server = createServer(gateway.yoga);
+  // Node's default keep-alive of 5 s is shorter than many load balancers' idle timeout, which then
+  // reuse a socket Node just closed. Outlive them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   server.listen(config.port, config.host, () => {
-    const upstream = gateway.flinks.baseUrl;
-    console.log(
-      `Flinks Authorize gateway on http://localhost:${config.port}/graphql (${config.mode} mode, Flinks at ${upstream})`,
+    logger.info(
+      {
+        port: config.port,
+        mode: config.mode,
+        upstream: gateway.flinks.baseUrl,
+        callerAuth: config.apiKeys.length > 0,
+      },
+      `Flinks Authorize gateway on http://localhost:${config.port}/graphql`,
     );
   });
 
@@ -30,16 +40,21 @@ function main() {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing requests in flight, then exiting.`);
+    logger.info({ signal }, "stopping: no new connections, finishing requests in flight");
     const force = setTimeout(() => {
-      console.error(`Requests still running after ${SHUTDOWN_GRACE_MS} ms: exiting anyway.`);
+      logger.error(
+        { graceMs: SHUTDOWN_GRACE_MS },
+        "requests still running after the grace period: exiting anyway",
+      );
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
       await gateway.close();
+      logger.info("stopped");
       process.exit(0);
     });
+    // Idle keep-alive sockets would hold server.close() open; busy ones close after their response.
     server.closeIdleConnections();
   };
   process.on("SIGTERM", stop);

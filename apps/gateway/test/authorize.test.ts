@@ -273,7 +273,7 @@ describe("authorize: upstream failures are typed results", () => {
     const response = await graphql(gateway, AUTHORIZE, { input: cached });
     expect(response.body.data?.authorize).toMatchObject({
       __typename: "UpstreamTimeoutError",
-      message: "Flinks did not answer within 50 ms.",
+      message: expect.stringMatching(/^Flinks did not answer within \d+ ms\.$/),
       retryable: true,
     });
   });
@@ -343,13 +343,16 @@ describe("authorize: invalid input is a typed result naming the field, and nothi
   });
 
   test("a wrong variable type is a request error (400) naming the variable, not a crash", async () => {
-    const response = await graphql(testGateway(fakeUpstream({})), AUTHORIZE, { input: { loginId: 42 } });
+    const response = await graphql(testGateway(fakeUpstream({})), AUTHORIZE, { input: { loginId: 4242 } });
     expect(response.status).toBe(400);
+    // The path is named; the value is not quoted (it could be a password).
     expect(response.body.errors).toEqual([
       expect.objectContaining({
-        message: expect.stringContaining('Variable "$input" got invalid value 42 at "input.loginId"'),
+        message:
+          'Variable "$input" got invalid value at "input.loginId"; String cannot represent a non string value.',
       }),
     ]);
+    expect(response.text).not.toContain("4242");
   });
 });
 

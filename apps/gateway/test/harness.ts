@@ -82,7 +82,9 @@ export function fakeUpstream(options: {
 
 /** A gateway on a fake upstream, configured from an environment like an operator would. */
 export function testGateway(upstream: FakeUpstream, env: Record<string, string> = {}): Gateway {
-  return createGateway(loadConfig({ NODE_ENV: "test", ...env }), { fetch: upstream.fetch });
+  return createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...env }), {
+    fetch: upstream.fetch,
+  });
 }
 
 export interface GraphQLResponse {

@@ -107,13 +107,9 @@ builder.mutationField("authorize", (t) =>
     description: "Open a Flinks session with a LoginId (cached) or bank credentials (live).",
     args: { input: t.arg({ type: AuthorizeInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const { signal } = context;
-      const minted = await context.tokens.take({ signal });
+      const minted = await context.tokens.take(context.upstream("GenerateAuthorizeToken"));
       if (minted.kind !== "token") return resultFromTokenFailure(minted);
-      const outcome = await context.flinks.authorize(minted.token, input, {
-        signal,
-        headers: context.authorizeHeaders,
-      });
+      const outcome = await context.flinks.authorize(minted.token, input, context.upstream("Authorize"));
       return resultFromAuthorize(outcome, minted.token, context);
     },
   }),

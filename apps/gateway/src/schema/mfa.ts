@@ -89,7 +89,7 @@ builder.mutationField("submitMfa", (t) =>
       const outcome = await context.flinks.authorize(
         token,
         { RequestId: requestId, SecurityResponses: securityResponses },
-        { signal: context.signal, headers: context.authorizeHeaders },
+        context.upstream("Authorize"),
       );
       return resultFromAuthorize(outcome, token, context);
     },
