@@ -133,7 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
-      (issue) => `  - ${issue.path.join(".") || "environment"}: ${issue.message}`,
+      (issue) => `  - ${String(issue.path[0] ?? "environment")}: ${issue.message}`,
     );
     throw new ConfigError(`Invalid gateway configuration:\n${lines.join("\n")}`);
   }

@@ -20,6 +20,7 @@ export interface MfaHandles {
 }
 
 const VERSION = 1;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Flinks documents 15 or 30 minutes for the token; the shorter one wins. */
@@ -50,6 +51,8 @@ export function createMfaHandles(options: {
     },
 
     open(handle) {
+      // Node's base64url decoder skips unknown characters; only the exact string sealed may open.
+      if (!BASE64URL.test(handle)) return { ok: false, reason: "malformed" };
       const bytes = Buffer.from(handle, "base64url");
       if (bytes.length < 1 + IV_BYTES + TAG_BYTES + 2 || bytes[0] !== VERSION)
         return { ok: false, reason: "malformed" };

@@ -10,23 +10,33 @@ const tooLarge = (limit: number) =>
 
 /**
  * Yoga has no body cap of its own. A declared Content-Length over the limit is refused before anything
- * is read; a chunked body is read only up to the limit, then refused.
+ * is read; any other JSON body is read only up to the limit. Parsing JSON here also keeps the parser's
+ * own message out of the answer: V8 quotes a piece of the body in it, which may hold a password.
  */
 export function useBodyLimit(limit = DEFAULT_BODY_LIMIT_BYTES): Plugin {
   return {
     onRequestParse({ request, setRequestParser }) {
       const declared = request.headers.get("content-length");
       if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-      if (request.method !== "POST" || declared !== null || !request.body) return;
+      if (request.method !== "POST") return;
       const contentType = request.headers.get("content-type") ?? "";
       if (!/^application\/(json|graphql-response\+json)\b/i.test(contentType)) return;
       setRequestParser(async (req) => {
         const text = await readUpTo(req, limit);
+        let params: unknown;
         try {
-          return JSON.parse(text);
+          params = JSON.parse(text);
         } catch {
-          throw createGraphQLError("POST body sent invalid JSON.", { extensions: { http: { status: 400 } } });
+          throw createGraphQLError("POST body sent invalid JSON.", {
+            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+          });
         }
+        if (params === null || typeof params !== "object") {
+          throw createGraphQLError("POST body is expected to be an object or an array.", {
+            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+          });
+        }
+        return params as Record<string, unknown>;
       });
     },
   };

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createGateway, type Gateway } from "../../src/yoga.js";
+import { AUTHORIZE, authorized, graphql, LOGIN_ID } from "../harness.js";
+import { type Fault, type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
+
+// Faults on a real loopback server through the gateway's real transport. Each must become a typed
+// GraphQL result within the deadline plus 100 ms, and the gateway must keep serving afterwards.
+const TIMEOUT_MS = 300;
+let upstream: FaultUpstream;
+let gateway: Gateway;
+
+beforeAll(async () => {
+  upstream = await startFaultUpstream();
+  gateway = createGateway(
+    loadConfig({
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      FLINKS_BASE_URL: upstream.url,
+      FLINKS_SECRET_KEY: "fault-secret",
+      FLINKS_TIMEOUT_MS: String(TIMEOUT_MS),
+    }),
+  );
+});
+afterAll(async () => {
+  await gateway.close();
+  await upstream.close();
+});
+beforeEach(() => {
+  upstream.faults = { token: "ok", authorize: "ok" };
+  upstream.received.length = 0;
+});
+
+const cases: Array<[string, { token?: Fault; authorize?: Fault; slowMs?: number }, string]> = [
+  ["Authorize hangs", { authorize: "hang" }, "UpstreamTimeoutError"],
+  [
+    "Authorize answers after the deadline",
+    { authorize: "slow", slowMs: TIMEOUT_MS + 200 },
+    "UpstreamTimeoutError",
+  ],
+  ["GenerateAuthorizeToken hangs", { token: "hang" }, "UpstreamTimeoutError"],
+  ["Authorize answers 500", { authorize: "status500" }, "InstitutionUnavailableError"],
+  [
+    "GenerateAuthorizeToken answers 500 (retried, then given up)",
+    { token: "status500" },
+    "InstitutionUnavailableError",
+  ],
+  ["the connection resets mid-body", { authorize: "resetMidBody" }, "UpstreamUnavailableError"],
+  ["the connection drops before an answer", { authorize: "destroyBeforeAnswer" }, "UpstreamUnavailableError"],
+  ["the body is HTML, not JSON", { authorize: "notJson" }, "UpstreamContractError"],
+  ["the body breaks the schema", { authorize: "schemaBreaking" }, "UpstreamContractError"],
+  ["Flinks rejects the authorize token", { authorize: "rejectedToken" }, "GatewayAccessDeniedError"],
+  ["Flinks rejects the secret key", { token: "rejectedToken" }, "GatewayAccessDeniedError"],
+];
+
+describe("every upstream fault is a typed result within the deadline", () => {
+  test.each(cases.map(([name, faults, typename]) => [`${name} → ${typename}`, faults, typename] as const))(
+    "%s",
+    async (_, faults, typename) => {
+      upstream.faults = { token: faults.token ?? "ok", authorize: faults.authorize ?? "ok" };
+      upstream.slowMs = faults.slowMs ?? 0;
+      const started = performance.now();
+      const response = await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
+      const elapsed = performance.now() - started;
+      expect(response.status).toBe(200);
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data?.authorize?.__typename).toBe(typename);
+      expect(elapsed).toBeLessThan(TIMEOUT_MS + 100);
+
+      // …and the next request is served normally.
+      upstream.faults = { token: "ok", authorize: "ok" };
+      const next = await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
+      expect(next.body.data?.authorize).toMatchObject({
+        __typename: "Authorized",
+        requestId: authorized.RequestId,
+      });
+    },
+  );
+
+  test("a token call failing with 5xx is retried; Authorize is never retried", async () => {
+    upstream.faults = { token: "status500", authorize: "ok" };
+    await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
+    const tokenCalls = upstream.received.filter((call) => call.operation === "GenerateAuthorizeToken");
+    expect(tokenCalls.length).toBeGreaterThanOrEqual(2);
+    expect(tokenCalls.length).toBeLessThanOrEqual(3);
+
+    upstream.received.length = 0;
+    upstream.faults = { token: "ok", authorize: "status500" };
+    await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
+    expect(upstream.received.filter((call) => call.operation === "Authorize")).toHaveLength(1);
+  });
+
+  test("the request id is forwarded upstream and echoed back", async () => {
+    const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "trace-123" },
+      body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } }),
+    });
+    expect(response.headers.get("x-request-id")).toBe("trace-123");
+    expect(upstream.received.map((call) => call.headers["x-request-id"])).toEqual(["trace-123", "trace-123"]);
+  });
+
+  test("an unsafe incoming request id is replaced by a fresh one", async () => {
+    const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "bad id\twith spaces" },
+      body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } }),
+    });
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
