@@ -264,14 +264,21 @@ async function withDeadline<T>(
 
   const controller = new AbortController();
   let timedOut = false;
+  let rejectOnAbort: (reason: unknown) => void = () => {};
+  // The deadline holds even over a fetch that ignores its signal: the call is raced against it.
+  const aborted = new Promise<never>((_, reject) => {
+    rejectOnAbort = reject;
+  });
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new DOMException(`No complete answer within ${timeoutMs} ms.`, "TimeoutError"));
   }, timeoutMs);
+  const onAbort = () => rejectOnAbort(controller.signal.reason);
+  controller.signal.addEventListener("abort", onAbort, { once: true });
   const onCallerAbort = () => controller.abort(callerSignal?.reason);
   callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
   try {
-    return await call(controller.signal);
+    return await Promise.race([call(controller.signal), aborted]);
   } catch (error) {
     if (timedOut)
       return { kind: "timeout", timeoutMs, message: `Flinks did not answer within ${timeoutMs} ms.` };
@@ -279,6 +286,7 @@ async function withDeadline<T>(
     return networkError(error);
   } finally {
     clearTimeout(timer);
+    controller.signal.removeEventListener("abort", onAbort);
     callerSignal?.removeEventListener("abort", onCallerAbort);
   }
 }

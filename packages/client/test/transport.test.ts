@@ -90,6 +90,20 @@ describe("transport failures", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
   });
 
+  test("the deadline holds even over a fetch that ignores its signal", async () => {
+    const deaf = () =>
+      new Promise<Response>((resolve) => setTimeout(() => resolve(new Response("{}")), 2_000).unref());
+    const client = createFlinksClient({
+      baseUrl: BASE_URL,
+      customerId: CUSTOMER_ID,
+      fetch: deaf,
+      timeoutMs: 30,
+    });
+    const started = performance.now();
+    expect(await client.authorize("t", cachedRequest)).toMatchObject({ kind: "timeout", timeoutMs: 30 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   test("the per-call timeoutMs overrides the client's", async () => {
     const client = createFlinksClient({ baseUrl: BASE_URL, customerId: CUSTOMER_ID, fetch: hangingFetch });
     const outcome = await client.generateAuthorizeToken("s", { timeoutMs: 20 });
