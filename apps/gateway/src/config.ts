@@ -54,6 +54,10 @@ const environment = z
       blankToUndefined,
       wholeNumber("FLINKS_TIMEOUT_MS", 1, 600_000).default(30_000),
     ),
+    FLINKS_TOKEN_POOL_SIZE: z.preprocess(
+      blankToUndefined,
+      wholeNumber("FLINKS_TOKEN_POOL_SIZE", 0, 64).default(0),
+    ),
     GATEWAY_API_KEYS: z.preprocess(
       blankToUndefined,
       z
@@ -116,6 +120,8 @@ export interface GatewayConfig {
     customerId: string;
     secretKey: string;
     timeoutMs: number;
+    /** Authorize tokens minted ahead of need; 0 mints one per authorize. */
+    tokenPoolSize: number;
   };
   /** Bearer keys callers must present; empty: no caller authentication (refused in production). */
   apiKeys: string[];
@@ -150,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       customerId: value.FLINKS_CUSTOMER_ID,
       secretKey: value.FLINKS_SECRET_KEY ?? MOCK_SECRET_KEY,
       timeoutMs: value.FLINKS_TIMEOUT_MS,
+      tokenPoolSize: value.FLINKS_TOKEN_POOL_SIZE,
     },
     apiKeys: value.GATEWAY_API_KEYS ?? [],
     introspection:

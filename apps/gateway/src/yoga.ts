@@ -4,7 +4,7 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { createYoga, useReadinessCheck } from "graphql-yoga";
 import type { DestinationStream, Logger } from "pino";
-import { mintPerCall } from "./authorize-tokens.js";
+import { createTokenPool, DEFAULT_POOL_MAX_AGE_MS, mintPerCall } from "./authorize-tokens.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { graphiqlDefaultQuery } from "./graphiql-examples.js";
@@ -69,7 +69,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     }),
     logger,
   );
-  const tokens = mintPerCall(flinks, secretKey);
+  const tokens =
+    config.flinks.tokenPoolSize > 0
+      ? createTokenPool(flinks, secretKey, {
+          size: config.flinks.tokenPoolSize,
+          maxAgeMs: DEFAULT_POOL_MAX_AGE_MS,
+        })
+      : mintPerCall(flinks, secretKey);
   const mfaHandles = createMfaHandles({ secretKey, customerId: config.flinks.customerId });
   const forwardPrefer = config.mode === "mock";
   const production = config.nodeEnv === "production";
