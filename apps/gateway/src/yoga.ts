@@ -2,7 +2,7 @@ import { EnvelopArmor } from "@escape.tech/graphql-armor";
 import { createFlinksClient, type FlinksClient, Secret } from "@flinks-authorize/client";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
-import { createYoga, useReadinessCheck } from "graphql-yoga";
+import { createYoga, type Plugin, useReadinessCheck } from "graphql-yoga";
 import type { DestinationStream, Logger } from "pino";
 import { createTokenPool, DEFAULT_POOL_MAX_AGE_MS, mintPerCall } from "./authorize-tokens.js";
 import type { GatewayConfig } from "./config.js";
@@ -24,6 +24,8 @@ export interface GatewayOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Where log lines go (default stdout); tests capture them here. */
   logDestination?: DestinationStream;
+  /** Appended after the gateway's own plugins; the benchmark measures candidates through it. */
+  plugins?: Plugin[];
 }
 
 export interface Gateway {
@@ -113,6 +115,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         endpoint: "/ready",
         check: createReadinessCheck({ fetch: options.fetch, baseUrl: flinks.baseUrl }),
       }),
+      ...(options.plugins ?? []),
     ],
     context: ({ request }) => {
       const deadline = performance.now() + config.flinks.timeoutMs;
