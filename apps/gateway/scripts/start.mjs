@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = fileURLToPath(new URL("../../../", import.meta.url));
 const live = Boolean(process.env.FLINKS_BASE_URL?.trim() || process.env.FLINKS_INSTANCE?.trim());
 const gatewayPort = Number(process.env.PORT?.trim() || 4000);
 const mockUrl = new URL(process.env.FLINKS_MOCK_URL?.trim() || "http://127.0.0.1:4010");

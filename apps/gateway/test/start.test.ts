@@ -6,11 +6,11 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
- * `pnpm start` in mock mode, as a process: scripts/start.mjs starts Prism and the gateway, prints
+ * `pnpm start` in mock mode, as a process: apps/gateway/scripts/start.mjs starts Prism and the gateway, prints
  * "Ready." once both answer, and stops both on SIGTERM.
  */
 
-const START_SCRIPT = fileURLToPath(new URL("../../../scripts/start.mjs", import.meta.url));
+const START_SCRIPT = fileURLToPath(new URL("../scripts/start.mjs", import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const EXIT_TIMEOUT_MS = 15_000;
 
@@ -171,7 +171,7 @@ afterAll(async () => {
   }
 }, 20_000);
 
-describe("pnpm start (scripts/start.mjs) in mock mode", () => {
+describe("pnpm start (apps/gateway/scripts/start.mjs) in mock mode", () => {
   it("prints the URLs once Prism and the gateway answer", () => {
     expect(output).toContain("Ready.");
     expect(output).toContain(`http://localhost:${gatewayPort}/graphql`);

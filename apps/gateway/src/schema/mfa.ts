@@ -4,29 +4,30 @@ import { InvalidInputError } from "../invalid-input-error.js";
 import { SessionError } from "./errors.js";
 import { resultFromAuthorize, resultTypes } from "./result.js";
 
-const MAX_TEXT = 1000;
+// Bounds mirror spec/openapi.yaml (SecurityChallenge.Prompt: 1–1000 characters; at most 20 challenges),
+// so every challenge an MfaRequired carries can be answered here.
+const MAX_PROMPT = 1000;
+const MAX_CHALLENGES = 20;
+const MAX_ANSWER = 1000;
 const noNul = (value: string) => !value.includes("\u0000");
 
-// Prompts and answers are passed byte for byte: no trimming, no case or Unicode normalization.
+// Prompts are passed byte for byte: no trimming, no case or Unicode normalization, and no character
+// refused, since Flinks wrote them.
 const submitMfaInput = z
   .object({
     handle: z.string().min(1, "must not be empty").max(4096, "is not a handle from MfaRequired"),
     responses: z
       .array(
         z.object({
-          prompt: z
-            .string()
-            .min(1, "must not be empty")
-            .max(MAX_TEXT)
-            .refine(noNul, "must not contain NUL characters"),
+          prompt: z.string().min(1, "must not be empty").max(MAX_PROMPT),
           answers: z
-            .array(z.string().max(MAX_TEXT).refine(noNul, "must not contain NUL characters"))
+            .array(z.string().max(MAX_ANSWER).refine(noNul, "must not contain NUL characters"))
             .min(1, "needs at least one answer")
             .max(20),
         }),
       )
       .min(1, "needs one entry per challenge")
-      .max(20),
+      .max(MAX_CHALLENGES),
   })
   .superRefine((input, ctx) => {
     const seen = new Set<string>();

@@ -221,7 +221,7 @@ export interface components {
             /** @description Kind of challenge; open to values not listed in `KnownSecurityChallengeType` (decision 6). */
             Type: components["schemas"]["KnownSecurityChallengeType"] | string;
             /**
-             * @description The question. Answer it in `SecurityResponses` under this exact string.
+             * @description The question. Answer it in `SecurityResponses` under this exact string. [chosen] bounds: an empty or 1,000-character prompt cannot be answered by a person.
              * @example What shape do people like most?
              */
             Prompt: string;
