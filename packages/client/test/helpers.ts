@@ -1,6 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { parse } from "yaml";
 import { createFlinksClient, type FlinksClientOptions } from "../src/index.js";
 
 export const CUSTOMER_ID = "43387ca6-0391-4c82-857d-70d95f087ecb";
@@ -50,45 +47,3 @@ export const hangingFetch = (request: Request): Promise<Response> =>
   new Promise((_, reject) => {
     request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true });
   });
-
-interface NamedExample {
-  operationId: string;
-  status: number;
-  name: string;
-  value: Record<string, unknown>;
-}
-
-/** Every named response example of the spec: the fixtures the outcome table runs over. */
-export function specResponseExamples(): NamedExample[] {
-  const require = createRequire(import.meta.url);
-  const spec = parse(readFileSync(require.resolve("@flinks-authorize/spec/openapi.yaml"), "utf8"));
-  const resolve = (node: { $ref?: string }) =>
-    node.$ref
-      ? node.$ref
-          .slice(2)
-          .split("/")
-          .reduce((at: Record<string, unknown>, key) => at[key] as Record<string, unknown>, spec)
-      : node;
-  const examples: NamedExample[] = [];
-  for (const pathItem of Object.values<Record<string, { operationId: string; responses: object }>>(
-    spec.paths,
-  )) {
-    for (const operation of Object.values(pathItem)) {
-      if (!operation.operationId) continue;
-      for (const [status, response] of Object.entries(operation.responses)) {
-        const media = (resolve(response) as { content: Record<string, { examples: object }> }).content[
-          "application/json"
-        ];
-        for (const [name, example] of Object.entries(media?.examples ?? {})) {
-          examples.push({
-            operationId: operation.operationId,
-            status: Number(status),
-            name,
-            value: example.value,
-          });
-        }
-      }
-    }
-  }
-  return examples;
-}

@@ -1,9 +1,10 @@
+import { documentedOperations } from "@flinks-authorize/spec/test-support/examples";
 import { describe, expect, test } from "vitest";
 import { type AuthorizeOutcome, knownFlinksCodes, type Outcome } from "../src/index.js";
-import { createObservedClient, specResponseExamples } from "./helpers.js";
+import { createObservedClient } from "./helpers.js";
 
 const cachedRequest = { LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe", MostRecentCached: true };
-const examples = specResponseExamples();
+const examples = documentedOperations().flatMap((operation) => operation.examples);
 
 async function outcomeFor(operationId: string, status: number, body: unknown): Promise<Outcome> {
   const { client } = createObservedClient(() => ({ status, body }));
