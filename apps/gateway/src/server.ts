@@ -49,12 +49,18 @@ function main() {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    // A keep-alive socket that is busy now becomes idle after its response and would hold close()
+    // open until its client hangs up: answers say `Connection: close`, and idle sockets are closed as
+    // soon as they appear.
+    server.on("request", (_request, response) => response.setHeader("connection", "close"));
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    sweep.unref();
     server.close(async () => {
+      clearInterval(sweep);
       await gateway.close();
       logger.info("stopped");
       process.exit(0);
     });
-    // Idle keep-alive sockets would hold server.close() open; busy ones close after their response.
     server.closeIdleConnections();
   };
   process.on("SIGTERM", stop);

@@ -1,0 +1,129 @@
+import { once } from "node:events";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createGateway, type Gateway } from "../../src/yoga.js";
+import { AUTHORIZE, LOGIN_ID } from "../harness.js";
+import { type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
+
+// A GraphQL caller that goes away must not leave its Flinks call running until the deadline: the
+// gateway passes the request's AbortSignal to the client, and Yoga's Node adapter (@whatwg-node/server)
+// aborts that signal when the caller's socket closes. The fake Flinks counts the requests whose client
+// closed the socket before the answer (`upstream.aborted`).
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let upstream: FaultUpstream;
+let gateway: Gateway;
+let server: Server;
+let port = 0;
+
+beforeAll(async () => {
+  upstream = await startFaultUpstream();
+  gateway = createGateway(
+    loadConfig({
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      FLINKS_BASE_URL: upstream.url,
+      FLINKS_SECRET_KEY: "cancellation-secret",
+      // Far beyond the test: only the caller's disconnect can end the upstream call in time.
+      FLINKS_TIMEOUT_MS: "30000",
+    }),
+  );
+  server = createServer(gateway.yoga);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await gateway?.close();
+  await upstream?.close();
+});
+
+beforeEach(() => {
+  upstream.faults = { token: "ok", authorize: "ok" };
+  upstream.received.length = 0;
+  upstream.aborted = 0;
+});
+
+/** Polls `condition` every 20 ms until it holds or `ms` pass; returns whether it held. */
+async function within(ms: number, condition: () => boolean): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (performance.now() < deadline) {
+    if (condition()) return true;
+    await sleep(20);
+  }
+  return condition();
+}
+
+const authorizeCalls = () => upstream.received.filter(({ operation }) => operation === "Authorize").length;
+
+/** POSTs the authorize mutation on its own connection; the caller decides when to hang up. */
+function startAuthorize() {
+  const body = JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } });
+  const request = httpRequest({
+    host: "127.0.0.1",
+    port,
+    path: "/graphql",
+    method: "POST",
+    agent: false,
+    headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+  });
+  let settled: "response" | "error" | undefined;
+  request.on("response", (response) => {
+    settled = "response";
+    response.resume();
+  });
+  request.on("error", () => {
+    settled ??= "error";
+  });
+  request.end(body);
+  return { request, settled: () => settled };
+}
+
+describe("caller disconnects", () => {
+  test("an aborted GraphQL request cancels its hanging Authorize call within 1 s", async () => {
+    upstream.faults.authorize = "hang";
+    const started = performance.now();
+    const call = startAuthorize();
+    try {
+      // The token was minted and Authorize reached Flinks, which now hangs.
+      expect(await within(2_000, () => authorizeCalls() === 1)).toBe(true);
+      expect(upstream.aborted).toBe(0);
+      await sleep(Math.max(0, 200 - (performance.now() - started)));
+      expect(call.settled()).toBeUndefined();
+
+      call.request.destroy();
+      const hungUp = performance.now();
+      expect(await within(1_000, () => upstream.aborted === 1)).toBe(true);
+      expect(performance.now() - hungUp).toBeLessThan(1_000);
+    } finally {
+      call.request.destroy();
+    }
+  });
+
+  test("the gateway keeps serving after a cancelled call, and a completed call is not counted", async () => {
+    upstream.faults.authorize = "hang";
+    const aborted = startAuthorize();
+    expect(await within(2_000, () => authorizeCalls() === 1)).toBe(true);
+    await sleep(200);
+    aborted.request.destroy();
+    expect(await within(1_000, () => upstream.aborted === 1)).toBe(true);
+
+    upstream.faults.authorize = "ok";
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = (await response.json()) as { data?: { authorize?: { __typename?: string } } };
+    expect(response.status).toBe(200);
+    expect(body.data?.authorize?.__typename).toBe("Authorized");
+    expect(authorizeCalls()).toBe(2);
+    expect(upstream.aborted).toBe(1);
+  });
+});
