@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accepts, freePort, postGraphQL, sleep } from "./support/processes.js";
 
 /**
  * `pnpm start` in mock mode, as a process: apps/gateway/scripts/start.mjs starts Prism and the gateway, prints
@@ -16,30 +15,6 @@ const EXIT_TIMEOUT_MS = 15_000;
 
 const LOGIN_ID = "5e115eac-1209-4f19-641c-08d6d484e2fe";
 const PROMPT = "What shape do people like most?";
-
-/** A port nothing listens on right now: bind port 0 on loopback, read it, close. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  server.close();
-  await once(server, "close");
-  return address.port;
-}
-
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 /**
  * The processes still running in the process group led by pid, as "pid command" lines. Zombies are left
@@ -74,31 +49,14 @@ function groupMembers(pgid: number): string[] {
   return members;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 let gatewayPort = 0;
 let mockPort = 0;
 let child: ChildProcess | undefined;
 let output = "";
 let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
 
-async function graphql(
-  query: string,
-  variables: Record<string, unknown>,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(20_000),
-  });
-  const text = await response.text();
-  expect(response.status, text).toBe(200);
-  const body = JSON.parse(text) as { data?: Record<string, Record<string, unknown>>; errors?: unknown[] };
-  expect(body.errors, text).toBeUndefined();
-  return body.data ?? {};
-}
+const graphql = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  postGraphQL(gatewayPort, query, variables, headers);
 
 const RESULT = `
   __typename

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorized, LOGIN_ID } from "./harness.js";
+import { freePort, postGraphQL, sleep } from "./support/processes.js";
 
 /**
  * The MFA round trip across gateway processes with no shared state: `authorize` on one process,
@@ -87,20 +87,6 @@ function startUpstream(): Promise<void> {
   });
 }
 
-/** A port nothing listens on right now: bind port 0 on loopback, read it, close. */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  server.close();
-  await once(server, "close");
-  return address.port;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 interface Instance {
   name: string;
   port: number;
@@ -161,19 +147,8 @@ async function waitHealthy(instance: Instance): Promise<void> {
   throw new Error(`gateway ${instance.name} was not healthy within 60 s:\n${instance.output}`);
 }
 
-async function graphql(instance: Instance, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(`http://127.0.0.1:${instance.port}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(20_000),
-  });
-  const text = await response.text();
-  expect(response.status, text).toBe(200);
-  const body = JSON.parse(text) as { data?: Record<string, Record<string, unknown>>; errors?: unknown[] };
-  expect(body.errors, text).toBeUndefined();
-  return body.data ?? {};
-}
+const graphql = (instance: Instance, query: string, variables: Record<string, unknown>) =>
+  postGraphQL(instance.port, query, variables);
 
 const RESULT = `
   __typename

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { loadConfig } from "../../src/config.js";
 import { createGateway, type Gateway } from "../../src/yoga.js";
 import { AUTHORIZE, LOGIN_ID } from "../harness.js";
+import { sleep, within } from "../support/processes.js";
 import { type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
 // A GraphQL caller that goes away must not leave its Flinks call running until the deadline: the
 // gateway passes the request's AbortSignal to the client, and Yoga's Node adapter (@whatwg-node/server)
 // aborts that signal when the caller's socket closes. The fake Flinks counts the requests whose client
 // closed the socket before the answer (`upstream.aborted`).
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let upstream: FaultUpstream;
 let gateway: Gateway;
@@ -48,16 +48,6 @@ beforeEach(() => {
   upstream.received.length = 0;
   upstream.aborted = 0;
 });
-
-/** Polls `condition` every 20 ms until it holds or `ms` pass; returns whether it held. */
-async function within(ms: number, condition: () => boolean): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    if (condition()) return true;
-    await sleep(20);
-  }
-  return condition();
-}
 
 const authorizeCalls = () => upstream.received.filter(({ operation }) => operation === "Authorize").length;
 

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { Agent, request as httpRequest } from "node:http";
-import { connect, createServer as createNetServer } from "node:net";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { AUTHORIZE, authorized, LOGIN_ID } from "../harness.js";
+import { freePort, sleep, within } from "../support/processes.js";
 import { type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
 // Graceful shutdown of the real entry point (`node --import tsx src/server.ts`): on SIGTERM the gateway
@@ -16,30 +16,6 @@ const STARTUP_TIMEOUT_MS = 60_000;
 /** server.ts's SHUTDOWN_GRACE_MS. */
 const GRACE_MS = 10_000;
 const SLOW_MS = 1_500;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A port nothing listens on right now: bind port 0 on loopback, read it, close. */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  server.close();
-  await once(server, "close");
-  return address.port;
-}
-
-/** Polls `condition` every 20 ms until it holds or `ms` pass; returns whether it held. */
-async function within(ms: number, condition: () => boolean): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    if (condition()) return true;
-    await sleep(20);
-  }
-  return condition();
-}
 
 interface Instance {
   port: number;
