@@ -13,6 +13,7 @@ import {
   REQUEST_ID,
   TOKEN,
   testGateway,
+  typenameOfCode,
   type UpstreamAnswer,
 } from "./harness.js";
 
@@ -155,30 +156,6 @@ describe("authorize: every FlinksCode reaches the consumer as a typed member", (
     expect(graphqlCodes.sort()).toEqual([...knownFlinksCodes, "UNKNOWN"].sort());
   });
 
-  const expectedType: Record<string, string> = {
-    INVALID_LOGIN: "InvalidCredentialsError",
-    INVALID_USERNAME: "InvalidCredentialsError",
-    INVALID_PASSWORD: "InvalidCredentialsError",
-    INVALID_REQUEST: "InvalidCredentialsError",
-    INVALID_SECURITY_RESPONSE: "MfaRejectedError",
-    INVALID_SECURITY_RESPONSE_NO_RETRY: "MfaRejectedError",
-    SECURITYRESPONSES_INCOMPLETE: "MfaRejectedError",
-    UNKNOWN_CHALLENGE_KEY: "MfaRejectedError",
-    QUESTION_NOT_FOUND: "MfaRejectedError",
-    SESSION_NONEXISTENT: "SessionError",
-    SESSION_EXPIRED: "SessionError",
-    ALREADY_AUTHORIZED: "SessionError",
-    CONCURRENT_SESSION: "SessionError",
-    CARD_IN_USE: "SessionError",
-    NEW_ACCOUNT: "AccountActionRequiredError",
-    DISABLED_LOGIN: "AccountActionRequiredError",
-    UNAUTHORIZED: "AccountActionRequiredError",
-    RETRY_LATER: "InstitutionUnavailableError",
-    TOO_MANY_REQUESTS: "InstitutionUnavailableError",
-    DISABLED_INSTITUTION: "InstitutionUnavailableError",
-    AGGREGATION_ERROR: "InstitutionUnavailableError",
-    ACCESS_DENIED: "GatewayAccessDeniedError",
-  };
   const retryable = new Set([
     "CARD_IN_USE",
     "CONCURRENT_SESSION",
@@ -200,7 +177,7 @@ describe("authorize: every FlinksCode reaches the consumer as a typed member", (
       },
     });
     expect(result).toEqual({
-      __typename: expectedType[code],
+      __typename: typenameOfCode[code],
       code,
       flinksCode: code,
       message: `message for ${code}`,

@@ -138,3 +138,29 @@ export const issuesOf = (
   result: Record<string, unknown> | undefined,
 ): Array<{ path: string[]; message: string }> =>
   (result?.issues as Array<{ path: string[]; message: string }> | undefined) ?? [];
+
+/** The GraphQL type each FlinksCode of the spec must come back as: written out, not read from the source. */
+export const typenameOfCode: Record<string, string> = {
+  INVALID_LOGIN: "InvalidCredentialsError",
+  INVALID_USERNAME: "InvalidCredentialsError",
+  INVALID_PASSWORD: "InvalidCredentialsError",
+  INVALID_REQUEST: "InvalidCredentialsError",
+  INVALID_SECURITY_RESPONSE: "MfaRejectedError",
+  INVALID_SECURITY_RESPONSE_NO_RETRY: "MfaRejectedError",
+  SECURITYRESPONSES_INCOMPLETE: "MfaRejectedError",
+  UNKNOWN_CHALLENGE_KEY: "MfaRejectedError",
+  QUESTION_NOT_FOUND: "MfaRejectedError",
+  SESSION_NONEXISTENT: "SessionError",
+  SESSION_EXPIRED: "SessionError",
+  ALREADY_AUTHORIZED: "SessionError",
+  CONCURRENT_SESSION: "SessionError",
+  CARD_IN_USE: "SessionError",
+  NEW_ACCOUNT: "AccountActionRequiredError",
+  DISABLED_LOGIN: "AccountActionRequiredError",
+  UNAUTHORIZED: "AccountActionRequiredError",
+  RETRY_LATER: "InstitutionUnavailableError",
+  TOO_MANY_REQUESTS: "InstitutionUnavailableError",
+  DISABLED_INSTITUTION: "InstitutionUnavailableError",
+  AGGREGATION_ERROR: "InstitutionUnavailableError",
+  ACCESS_DENIED: "GatewayAccessDeniedError",
+};

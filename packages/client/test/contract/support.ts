@@ -1,6 +1,6 @@
 import { guardFetch } from "@flinks-authorize/spec/test-support/contract-guard";
-import type {} from "@flinks-authorize/spec/test-support/prism-global-setup";
-import { afterAll, afterEach, inject } from "vitest";
+import { ON_MOCK, TARGET_URL } from "@flinks-authorize/spec/test-support/contract-target";
+import { afterAll, afterEach } from "vitest";
 import {
   type CachedAuthorizeRequest,
   createFlinksClient,
@@ -9,27 +9,16 @@ import {
   type MfaAnswerRequest,
 } from "../../src/index.js";
 
-/** Where this run's calls go: the mock Prism of globalSetup, or FLINKS_TEST_BASE_URL. */
-export const TARGET_URL = inject("prismUrl");
-/** Prism-only behaviour (Prefer example selection, sl-violations on mock answers) can be relied on. */
-export const ON_MOCK = inject("prismIsMock");
-/** For `test.skipIf(NOT_ON_MOCK)`, with the test named through `mockOnly` so the report says why. */
-export const NOT_ON_MOCK = !ON_MOCK;
-/** A test name that, when skipped, carries the reason. */
-export const mockOnly = (name: string) =>
-  NOT_ON_MOCK
-    ? `${name} [skipped: needs the mock Prism (Prefer example selection, sl-violations); FLINKS_TEST_BASE_URL is set]`
-    : name;
+export {
+  mockOnly,
+  NOT_ON_MOCK,
+  ON_MOCK,
+  TARGET_URL,
+} from "@flinks-authorize/spec/test-support/contract-target";
 
 export const CUSTOMER_ID = process.env.FLINKS_TEST_CUSTOMER_ID ?? "43387ca6-0391-4c82-857d-70d95f087ecb";
 /** Prism accepts any non-empty key; a real upstream needs FLINKS_TEST_SECRET_KEY. */
 export const SECRET_KEY = process.env.FLINKS_TEST_SECRET_KEY ?? "contract-test-secret";
-
-if (NOT_ON_MOCK) {
-  console.warn(
-    `Contract tests target FLINKS_TEST_BASE_URL=${TARGET_URL}: tests that need the mock Prism are skipped.`,
-  );
-}
 
 /**
  * The real client on its default transport (undici keep-alive pool), with Prism's verdict checked on every
