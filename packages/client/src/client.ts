@@ -11,7 +11,7 @@ import type {
   UnexpectedResponse,
 } from "./outcomes.js";
 import { asSecret, type Secret } from "./secret.js";
-import { createKeepAliveFetch } from "./transport.js";
+import { createKeepAliveFetch, WireRequest } from "./transport.js";
 
 type Body = components["schemas"]["AuthorizeRequest"];
 type Shared = Pick<Body, "MostRecentCached" | "Language" | "Save" | "Tag">;
@@ -97,7 +97,10 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   assertTimeout(defaultTimeoutMs);
   const ownTransport = options.fetch ? undefined : createKeepAliveFetch();
-  const http = createClient<paths>({ baseUrl, fetch: options.fetch ?? ownTransport });
+  // A caller's fetch gets standard Requests; the default transport also takes the lighter WireRequest.
+  const http = ownTransport
+    ? createClient<paths>({ baseUrl, fetch: ownTransport, Request: WireRequest as unknown as typeof Request })
+    : createClient<paths>({ baseUrl, fetch: options.fetch });
   const path = { customerId };
 
   return {

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createKeepAliveFetch } from "../src/index.js";
+import { createFlinksClient, createKeepAliveFetch } from "../src/index.js";
 
 // The default transport against a real loopback server: what the injected-fetch tests cannot show.
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
@@ -61,5 +61,44 @@ describe("createKeepAliveFetch", () => {
     const pending = transport(new Request(`${origin}/stall`, { signal: controller.signal }));
     setTimeout(() => controller.abort(new Error("stop")), 50);
     await expect(pending).rejects.toThrow();
+  });
+});
+
+describe("the client on its default transport (WireRequest, no WHATWG objects)", () => {
+  const CUSTOMER_ID = "43387ca6-0391-4c82-857d-70d95f087ecb";
+  const client = () =>
+    createFlinksClient({ baseUrl: `${origin}/echo-client`, customerId: CUSTOMER_ID, timeoutMs: 200 });
+
+  test("sends the JSON body and headers; reads status and body", async () => {
+    routes[`/echo-client/v3/${CUSTOMER_ID}/BankingServices/Authorize`] = (req, res, body) => {
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          HttpStatusCode: 401,
+          FlinksCode: "INVALID_LOGIN",
+          Message: `${req.headers["flinks-auth-key"]}|${req.headers["x-request-id"]}|${body}`,
+        }),
+      );
+    };
+    const flinks = client();
+    const outcome = await flinks.authorize(
+      "tok",
+      { LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe" },
+      { headers: { "x-request-id": "r-1" } },
+    );
+    expect(outcome).toMatchObject({
+      kind: "flinksError",
+      flinksCode: "INVALID_LOGIN",
+      message: 'tok|r-1|{"LoginId":"5e115eac-1209-4f19-641c-08d6d484e2fe"}',
+    });
+    await flinks.close();
+  });
+
+  test("a body that stalls after the headers times out", async () => {
+    routes[`/echo-client/v3/${CUSTOMER_ID}/BankingServices/GenerateAuthorizeToken`] =
+      routes["/stall"] ?? (() => {});
+    const flinks = client();
+    expect(await flinks.generateAuthorizeToken("s")).toMatchObject({ kind: "timeout", timeoutMs: 200 });
+    await flinks.close();
   });
 });
