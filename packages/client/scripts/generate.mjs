@@ -70,12 +70,23 @@ for (const pathItem of Object.values(spec.paths)) {
 const exportsMap = Object.fromEntries(
   [...schemaNames].sort().map((name) => [`validate${name}`, `${docId}#/components/schemas/${name}`]),
 );
-// Ajv's ESM output still calls require() for its runtime helpers (ucs2length for minLength).
-const esmPrelude = `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n`;
-await writeFile(
-  `${outDir}validators.js`,
-  `${banner}// @ts-nocheck\n${esmPrelude}${standaloneCode(ajv, exportsMap)}\n`,
-);
+// Ajv's "ESM" output still calls require() for its runtime helpers (ucs2length for minLength): turn each
+// into a static import, so the file is plain ESM that Node and bundlers follow.
+const runtimeImports = new Map();
+const standalone = standaloneCode(ajv, exportsMap).replace(/require\("([^"]+)"\)/g, (_, specifier) => {
+  if (!runtimeImports.has(specifier)) runtimeImports.set(specifier, `ajvRuntime${runtimeImports.size}`);
+  return runtimeImports.get(specifier);
+});
+// Ajv's helpers are CommonJS with __esModule: Node's default import is module.exports, a bundler's may be
+// exports.default. The binding is shaped like module.exports either way, as the generated code expects.
+const importLines = [...runtimeImports]
+  .map(
+    ([specifier, name]) =>
+      `import * as ${name}Module from "${specifier}.js";\n` +
+      `const ${name} = { default: ${name}Module.default?.default ?? ${name}Module.default };\n`,
+  )
+  .join("");
+await writeFile(`${outDir}validators.js`, `${banner}// @ts-nocheck\n${importLines}${standalone}\n`);
 
 const declarations = [
   banner,

@@ -102,7 +102,8 @@ export function createKeepAliveFetch(options: Agent.Options = {}): KeepAliveFetc
     });
     const noBody = NULL_BODY_STATUS.has(answer.statusCode) || request.method === "HEAD";
     if (request instanceof WireRequest) {
-      const payload = noBody ? (await answer.body.dump(), "") : await answer.body.text();
+      if (noBody) await answer.body.dump();
+      const payload = noBody ? "" : await answer.body.text();
       return new WireResponse(
         answer.statusCode,
         answer.statusText ?? "",

@@ -1,0 +1,26 @@
+// Bundles the gateway (with the workspace client) into dist/server.mjs, run by plain `node` in
+// production: no TypeScript loader at run time (README, "Performance").
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+export async function buildServer(outfile = fileURLToPath(new URL("../dist/server.mjs", import.meta.url))) {
+  await build({
+    entryPoints: [fileURLToPath(new URL("../src/server.ts", import.meta.url))],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: true,
+    logLevel: "warning",
+    // Some bundled CommonJS dependencies call require() for Node built-ins, which ESM output lacks.
+    banner: {
+      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+    },
+  });
+  return outfile;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(`built ${await buildServer()}`);
+}
