@@ -56,7 +56,7 @@ const environment = z
     ),
     FLINKS_TOKEN_POOL_SIZE: z.preprocess(
       blankToUndefined,
-      wholeNumber("FLINKS_TOKEN_POOL_SIZE", 0, 64).default(0),
+      wholeNumber("FLINKS_TOKEN_POOL_SIZE", 0, 64).default(8),
     ),
     GATEWAY_API_KEYS: z.preprocess(
       blankToUndefined,

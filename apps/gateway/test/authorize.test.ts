@@ -348,3 +348,28 @@ describe("Prefer forwarding", () => {
     expect(upstream.calls.map((call) => call.headers.get("prefer"))).toEqual([null, null]);
   });
 });
+
+describe("the token pool (FLINKS_TOKEN_POOL_SIZE, default 8)", () => {
+  test("authorize uses tokens minted ahead, each once, without a token call on its own path", async () => {
+    let minted = 0;
+    const upstream = fakeUpstream({
+      // Flinks issues three tokens, then refuses: only pooled tokens can serve requests 2 and 3.
+      token: () =>
+        ++minted <= 3
+          ? { status: 200, body: { HttpStatusCode: 200, Token: `pooled-token-${minted}` } }
+          : { status: 401, body: { HttpStatusCode: 401, FlinksCode: "UNAUTHORIZED" } },
+    });
+    const gateway = testGateway(upstream, { FLINKS_TOKEN_POOL_SIZE: "2" });
+    const results: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await graphql(gateway, AUTHORIZE, { input: cached });
+      results.push(String(response.body.data?.authorize?.__typename));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // let the background refill land
+    }
+    expect(results).toEqual(["Authorized", "Authorized", "Authorized", "GatewayAccessDeniedError"]);
+    const used = upstream.calls
+      .filter((call) => call.operation === "Authorize")
+      .map((c) => c.headers.get("flinks-auth-key"));
+    expect(new Set(used).size).toBe(3);
+  });
+});

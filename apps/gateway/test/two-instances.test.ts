@@ -101,6 +101,8 @@ function startGateway(name: string, port: number, secretKey: string): Instance {
     ...process.env,
     FLINKS_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
     FLINKS_SECRET_KEY: secretKey,
+    // The upstream calls are counted: no background token minting.
+    FLINKS_TOKEN_POOL_SIZE: "0",
     PORT: String(port),
     HOST: "127.0.0.1",
     NODE_ENV: "test",

@@ -5,13 +5,17 @@ import { afterAll, afterEach } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway } from "../../src/yoga.js";
 
-/** The gateway's environment: mock mode on our Prism (Prefer is forwarded), live mode on anything else. */
+/**
+ * The gateway's environment: mock mode on our Prism (Prefer is forwarded), live mode on anything else.
+ * No token pool: the guard checks, and tests count, each call a GraphQL request makes.
+ */
 export const gatewayEnv = (): Record<string, string> =>
   ON_MOCK
-    ? { NODE_ENV: "test", LOG_LEVEL: "silent", FLINKS_MOCK_URL: TARGET_URL }
+    ? { NODE_ENV: "test", LOG_LEVEL: "silent", FLINKS_TOKEN_POOL_SIZE: "0", FLINKS_MOCK_URL: TARGET_URL }
     : {
         NODE_ENV: "test",
         LOG_LEVEL: "silent",
+        FLINKS_TOKEN_POOL_SIZE: "0",
         FLINKS_BASE_URL: TARGET_URL,
         // Prism accepts any non-empty key; a real upstream needs FLINKS_TEST_SECRET_KEY.
         FLINKS_SECRET_KEY: process.env.FLINKS_TEST_SECRET_KEY ?? "contract-test-secret",

@@ -19,6 +19,8 @@ beforeAll(async () => {
       FLINKS_BASE_URL: upstream.url,
       FLINKS_SECRET_KEY: "fault-secret",
       FLINKS_TIMEOUT_MS: String(TIMEOUT_MS),
+      // Faults are injected per call and calls are counted: no background token minting.
+      FLINKS_TOKEN_POOL_SIZE: "0",
     }),
   );
 });
