@@ -1,0 +1,76 @@
+import { Agent, createServer, request as httpRequest } from "node:http";
+
+/**
+ * Baseline (a): the least a forwarder can do. Per incoming POST, the same two upstream calls the gateway
+ * makes (keep-alive `http.Agent`), then a small JSON answer shaped like the gateway's.
+ */
+const port = Number(process.env.PORT ?? 0);
+const upstream = new URL(process.env.FLINKS_BASE_URL ?? "http://127.0.0.1:4010");
+const customerId = "43387ca6-0391-4c82-857d-70d95f087ecb";
+const agent = new Agent({ keepAlive: true });
+const authorizeBody = JSON.stringify({
+  LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe",
+  MostRecentCached: true,
+});
+
+function post(path: string, key: string, body?: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const call = httpRequest(
+      {
+        agent,
+        host: upstream.hostname,
+        port: upstream.port,
+        method: "POST",
+        path: `/v3/${customerId}/BankingServices/${path}`,
+        headers: {
+          "flinks-auth-key": key,
+          ...(body !== undefined && {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          }),
+        },
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+        answer.on("end", () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>);
+          } catch (error) {
+            reject(error);
+          }
+        });
+        answer.on("error", reject);
+      },
+    );
+    call.on("error", reject);
+    call.end(body);
+  });
+}
+
+const server = createServer((request, response) => {
+  if (request.url === "/health") {
+    response.end("ok");
+    return;
+  }
+  request.resume();
+  request.on("end", async () => {
+    try {
+      const minted = await post("GenerateAuthorizeToken", "x");
+      const authorized = await post("Authorize", String(minted.Token), authorizeBody);
+      const body = JSON.stringify({
+        data: { authorize: { __typename: "Authorized", requestId: authorized.RequestId } },
+      });
+      response.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      });
+      response.end(body);
+    } catch {
+      response.statusCode = 502;
+      response.end();
+    }
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, "127.0.0.1");
