@@ -3,9 +3,13 @@
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-export async function buildServer(outfile = fileURLToPath(new URL("../dist/server.mjs", import.meta.url))) {
+export async function buildServer(
+  outfile = fileURLToPath(new URL("../dist/server.mjs", import.meta.url)),
+  /** Another entry bundled the same way (the benchmark's gateway variants). */
+  entry = fileURLToPath(new URL("../src/server.ts", import.meta.url)),
+) {
   await build({
-    entryPoints: [fileURLToPath(new URL("../src/server.ts", import.meta.url))],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
