@@ -7,6 +7,8 @@ import { requestIdOf } from "./use-request-id.js";
  * variables or any header value: they may hold passwords, MFA answers or keys.
  */
 export function useAccessLog(logger: Logger): Plugin {
+  // Below info (production runs at warn) the line would be dropped: do no work for it on the request path.
+  if (!logger.isLevelEnabled("info")) return {};
   const started = new WeakMap<Request, number>();
   const operations = new WeakMap<Request, string>();
   return {

@@ -1,6 +1,7 @@
 import type { AuthorizeRequest } from "@flinks-authorize/client";
 import { z } from "zod";
 import { builder } from "../builder.js";
+import { hasNoNul, NO_NUL_MESSAGE } from "../input-rules.js";
 import { resultFromAuthorize, resultFromTokenFailure, resultTypes } from "./result.js";
 
 export const LanguageEnum = builder.enumType("Language", {
@@ -8,10 +9,9 @@ export const LanguageEnum = builder.enumType("Language", {
   description: "Language of the connection; MFA prompts come back in it.",
 });
 
-const noNul = (value: string) => !value.includes("\u0000");
 const text = (max: number) =>
   z.string().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-const credential = (max: number) => text(max).refine(noNul, "must not contain NUL characters");
+const credential = (max: number) => text(max).refine(hasNoNul, NO_NUL_MESSAGE);
 
 const CREDENTIAL_FIELDS = ["institution", "username", "password"] as const;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { builder } from "../builder.js";
+import { hasNoNul, NO_NUL_MESSAGE } from "../input-rules.js";
 import { InvalidInputError } from "../invalid-input-error.js";
 import { SessionError } from "./errors.js";
 import { resultFromAuthorize, resultTypes } from "./result.js";
@@ -9,7 +10,6 @@ import { resultFromAuthorize, resultTypes } from "./result.js";
 const MAX_PROMPT = 1000;
 const MAX_CHALLENGES = 20;
 const MAX_ANSWER = 1000;
-const noNul = (value: string) => !value.includes("\u0000");
 
 // Prompts are passed byte for byte: no trimming, no case or Unicode normalization, and no character
 // refused, since Flinks wrote them.
@@ -21,7 +21,7 @@ const submitMfaInput = z
         z.object({
           prompt: z.string().min(1, "must not be empty").max(MAX_PROMPT),
           answers: z
-            .array(z.string().max(MAX_ANSWER).refine(noNul, "must not contain NUL characters"))
+            .array(z.string().max(MAX_ANSWER).refine(hasNoNul, NO_NUL_MESSAGE))
             .min(1, "needs at least one answer")
             .max(20),
         }),
