@@ -102,6 +102,15 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
     ? createClient<paths>({ baseUrl, fetch: ownTransport, Request: WireRequest as unknown as typeof Request })
     : createClient<paths>({ baseUrl, fetch: options.fetch });
   const path = { customerId };
+  /** What both calls send besides the body: the credential (never overridable), and a raw text answer. */
+  const requestInit = (credential: Secret, callOptions: CallOptions, signal: AbortSignal) => ({
+    params: { path },
+    headers: { ...callOptions.headers, "flinks-auth-key": credential.reveal() },
+    parseAs: "text" as const,
+    // A redirect must not carry flinks-auth-key to another host: it surfaces as an undocumented status.
+    redirect: "manual" as const,
+    signal,
+  });
 
   return {
     baseUrl,
@@ -115,14 +124,7 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
       return withDeadline(callOptions, defaultTimeoutMs, async (signal) => {
         const { response, data, error } = await http.POST(
           "/v3/{customerId}/BankingServices/GenerateAuthorizeToken",
-          {
-            params: { path },
-            headers: { ...callOptions.headers, "flinks-auth-key": key.reveal() },
-            parseAs: "text",
-            // A redirect must not carry flinks-auth-key to another host: it surfaces as an undocumented status.
-            redirect: "manual",
-            signal,
-          },
+          requestInit(key, callOptions, signal),
         );
         const answer = readAnswer("generateAuthorizeToken", response, data ?? error);
         if (answer.kind === "unexpectedResponse") return answer;
@@ -144,13 +146,8 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
       }
       return withDeadline(callOptions, defaultTimeoutMs, async (signal) => {
         const { response, data, error } = await http.POST("/v3/{customerId}/BankingServices/Authorize", {
-          params: { path },
+          ...requestInit(authorizeToken, callOptions, signal),
           body: request,
-          headers: { ...callOptions.headers, "flinks-auth-key": authorizeToken.reveal() },
-          parseAs: "text",
-          // A redirect must not carry flinks-auth-key to another host: it surfaces as an undocumented status.
-          redirect: "manual",
-          signal,
         });
         const answer = readAnswer("authorize", response, data ?? error);
         if (answer.kind === "unexpectedResponse") return answer;
