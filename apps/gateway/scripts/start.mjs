@@ -29,7 +29,8 @@ const portAnswers = (host, port) =>
 async function waitUntil(host, port, name, child, path) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before it was ready.`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited before it was ready.`);
     if (path === undefined ? await portAnswers(host, port) : await answersOk(`http://${host}:${port}${path}`))
       return;
     await new Promise((resolve) => setTimeout(resolve, 150));
