@@ -1,7 +1,7 @@
+import { INSTANCE_PATTERN, TOOLBOX_CUSTOMER_ID } from "@flinks-authorize/client";
 import { z } from "zod";
 
-/** The public toolbox environment's customer id, Flinks' documented default. */
-export const TOOLBOX_CUSTOMER_ID = "43387ca6-0391-4c82-857d-70d95f087ecb";
+export { TOOLBOX_CUSTOMER_ID };
 /** Where `pnpm start` and `pnpm mock` serve Prism. */
 export const DEFAULT_MOCK_URL = "http://127.0.0.1:4010";
 /** Prism accepts any non-empty key; a fixed one keeps mock mode zero-configuration. */
@@ -29,10 +29,7 @@ const environment = z
       blankToUndefined,
       z
         .string()
-        .regex(
-          /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i,
-          "FLINKS_INSTANCE must be an instance name such as toolbox",
-        )
+        .regex(INSTANCE_PATTERN, "FLINKS_INSTANCE must be an instance name such as toolbox")
         .optional(),
     ),
     FLINKS_BASE_URL: z.preprocess(

@@ -1,4 +1,5 @@
 import createClient from "openapi-fetch";
+import { INSTANCE_PATTERN, UUID_PATTERN } from "./constants.js";
 import { isRetryable } from "./flinks-codes.js";
 import type { components, paths } from "./generated/openapi.js";
 import { responseValidators } from "./generated/response-validators.js";
@@ -42,6 +43,12 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's deadline for this call. */
   timeoutMs?: number;
+  /**
+   * An absolute deadline (epoch milliseconds, as `Date.now()`), for a caller whose calls share one
+   * budget. With `timeoutMs` as well, the earlier of the two holds. A deadline already past answers
+   * `timeout` without sending anything.
+   */
+  deadline?: number;
   /** Extra headers, e.g. a request id or Prism's `Prefer`. `flinks-auth-key` cannot be overridden. */
   headers?: Record<string, string>;
 }
@@ -65,8 +72,6 @@ export interface FlinksClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INSTANCE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 export function resolveBaseUrl(options: Pick<FlinksClientOptions, "baseUrl" | "instance">): string {
   if (options.baseUrl !== undefined) {
@@ -82,7 +87,7 @@ export function resolveBaseUrl(options: Pick<FlinksClientOptions, "baseUrl" | "i
     return url.href.replace(/\/+$/, "");
   }
   const instance = options.instance ?? "toolbox";
-  if (!INSTANCE.test(instance)) {
+  if (!INSTANCE_PATTERN.test(instance)) {
     throw new TypeError(`instance must be a host label such as "toolbox", got "${instance}".`);
   }
   return `https://${instance}-api.private.fin.ag`;
@@ -91,7 +96,7 @@ export function resolveBaseUrl(options: Pick<FlinksClientOptions, "baseUrl" | "i
 export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
   const baseUrl = resolveBaseUrl(options);
   const { customerId } = options;
-  if (!UUID.test(customerId)) {
+  if (!UUID_PATTERN.test(customerId)) {
     throw new TypeError(`customerId must be the GUID Flinks issued, got "${customerId}".`);
   }
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -242,8 +247,11 @@ const unexpected = (
   message,
 });
 
+/** The longest delay `setTimeout` honours. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function assertTimeout(timeoutMs: number): void {
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
     throw new RangeError(`timeoutMs must be a positive whole number of milliseconds, got ${timeoutMs}.`);
   }
 }
@@ -257,8 +265,16 @@ async function withDeadline<T>(
   defaultTimeoutMs: number,
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T | TransportFailure> {
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  assertTimeout(timeoutMs);
+  const relative = options.timeoutMs ?? (options.deadline === undefined ? defaultTimeoutMs : undefined);
+  if (relative !== undefined) assertTimeout(relative);
+  if (options.deadline !== undefined && !Number.isFinite(options.deadline)) {
+    throw new RangeError(`deadline must be epoch milliseconds, got ${options.deadline}.`);
+  }
+  const untilDeadline = options.deadline === undefined ? undefined : Math.ceil(options.deadline - Date.now());
+  const timeoutMs = Math.min(relative ?? MAX_TIMER_MS, untilDeadline ?? MAX_TIMER_MS, MAX_TIMER_MS);
+  if (timeoutMs <= 0) {
+    return { kind: "timeout", timeoutMs: 0, message: "The deadline passed before the call was sent." };
+  }
   const callerSignal = options.signal;
   if (callerSignal?.aborted) return { kind: "aborted", message: "The call was aborted before it started." };
 

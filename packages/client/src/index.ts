@@ -9,6 +9,7 @@ export {
   type MfaAnswerRequest,
   resolveBaseUrl,
 } from "./client.js";
+export { INSTANCE_PATTERN, TOOLBOX_CUSTOMER_ID, UUID_PATTERN } from "./constants.js";
 export {
   type FlinksCode,
   isKnownFlinksCode,

@@ -110,6 +110,26 @@ describe("transport failures", () => {
     expect(outcome).toMatchObject({ kind: "timeout", timeoutMs: 20 });
   });
 
+  test("an absolute deadline bounds the call; with timeoutMs as well, the earlier holds", async () => {
+    const client = createFlinksClient({ baseUrl: BASE_URL, customerId: CUSTOMER_ID, fetch: hangingFetch });
+    const started = performance.now();
+    const byDeadline = await client.generateAuthorizeToken("s", { deadline: Date.now() + 40 });
+    expect(byDeadline).toMatchObject({ kind: "timeout" });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    const earlierTimeout = await client.generateAuthorizeToken("s", {
+      deadline: Date.now() + 60_000,
+      timeoutMs: 20,
+    });
+    expect(earlierTimeout).toMatchObject({ kind: "timeout", timeoutMs: 20 });
+  });
+
+  test("a deadline already past answers timeout without sending anything", async () => {
+    const { client, seen } = createObservedClient(() => ({ status: 200, body: {} }));
+    const outcome = await client.authorize("t", cachedRequest, { deadline: Date.now() - 1 });
+    expect(outcome).toMatchObject({ kind: "timeout", timeoutMs: 0 });
+    expect(seen).toHaveLength(0);
+  });
+
   test("a body that stalls after the headers also times out", async () => {
     const client = createFlinksClient({
       baseUrl: BASE_URL,
