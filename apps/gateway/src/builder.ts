@@ -3,7 +3,7 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { DateTimeResolver } from "graphql-scalars";
 import type { GatewayContext } from "./context.js";
-import { InvalidInputError } from "./invalid-input-error.js";
+import { InvalidInputError } from "./errors.js";
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;

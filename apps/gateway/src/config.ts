@@ -4,6 +4,8 @@ import { z } from "zod";
 export { TOOLBOX_CUSTOMER_ID };
 /** Where `pnpm start` and `pnpm mock` serve Prism. */
 export const DEFAULT_MOCK_URL = "http://127.0.0.1:4010";
+/** Concurrent calls to Flinks one gateway process holds open (FLINKS_MAX_IN_FLIGHT); see the README. */
+export const DEFAULT_MAX_IN_FLIGHT = 2_500;
 /** Prism accepts any non-empty key; a fixed one keeps mock mode zero-configuration. */
 const MOCK_SECRET_KEY = "mock-secret-key";
 
@@ -51,9 +53,25 @@ const environment = z
       blankToUndefined,
       wholeNumber("FLINKS_TIMEOUT_MS", 1, 600_000).default(30_000),
     ),
+    FLINKS_LIVE_TIMEOUT_MS: z.preprocess(
+      blankToUndefined,
+      wholeNumber("FLINKS_LIVE_TIMEOUT_MS", 1, 900_000).default(240_000),
+    ),
+    FLINKS_TOKEN_TIMEOUT_MS: z.preprocess(
+      blankToUndefined,
+      wholeNumber("FLINKS_TOKEN_TIMEOUT_MS", 1, 600_000).default(10_000),
+    ),
+    FLINKS_MAX_IN_FLIGHT: z.preprocess(
+      blankToUndefined,
+      wholeNumber("FLINKS_MAX_IN_FLIGHT", 1, 100_000).default(DEFAULT_MAX_IN_FLIGHT),
+    ),
+    FLINKS_SLOT_WAIT_MS: z.preprocess(
+      blankToUndefined,
+      wholeNumber("FLINKS_SLOT_WAIT_MS", 0, 10_000).default(250),
+    ),
     FLINKS_TOKEN_POOL_SIZE: z.preprocess(
       blankToUndefined,
-      wholeNumber("FLINKS_TOKEN_POOL_SIZE", 0, 64).default(8),
+      wholeNumber("FLINKS_TOKEN_POOL_SIZE", 0, 1_000).default(64),
     ),
     GATEWAY_API_KEYS: z.preprocess(
       blankToUndefined,
@@ -73,7 +91,7 @@ const environment = z
         .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
           error: "LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent",
         })
-        .default("info"),
+        .optional(),
     ),
   })
   .superRefine((env, ctx) => {
@@ -116,8 +134,17 @@ export interface GatewayConfig {
     instance: string | undefined;
     customerId: string;
     secretKey: string;
+    /** Budget of a cached Authorize (and of each AuthorizeAsync call). */
     timeoutMs: number;
-    /** Authorize tokens minted ahead of need; 0 mints one per authorize. */
+    /** Budget of a call that reaches the bank: a live login or MFA answers. */
+    liveTimeoutMs: number;
+    /** Budget of minting the token, retries included. */
+    tokenTimeoutMs: number;
+    /** The bound on concurrent calls to Flinks. */
+    maxInFlight: number;
+    /** Longest wait for a free upstream slot before GatewayBusyError. */
+    slotWaitMs: number;
+    /** Most authorize tokens minted ahead of need (the pool sizes itself below it); 0 mints one per authorize. */
     tokenPoolSize: number;
   };
   /** Bearer keys callers must present; empty: no caller authentication (refused in production). */
@@ -153,6 +180,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       customerId: value.FLINKS_CUSTOMER_ID,
       secretKey: value.FLINKS_SECRET_KEY ?? MOCK_SECRET_KEY,
       timeoutMs: value.FLINKS_TIMEOUT_MS,
+      liveTimeoutMs: value.FLINKS_LIVE_TIMEOUT_MS,
+      tokenTimeoutMs: value.FLINKS_TOKEN_TIMEOUT_MS,
+      maxInFlight: value.FLINKS_MAX_IN_FLIGHT,
+      slotWaitMs: value.FLINKS_SLOT_WAIT_MS,
       tokenPoolSize: value.FLINKS_TOKEN_POOL_SIZE,
     },
     apiKeys: value.GATEWAY_API_KEYS ?? [],
@@ -160,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       value.GATEWAY_INTROSPECTION === undefined
         ? value.NODE_ENV !== "production"
         : value.GATEWAY_INTROSPECTION === "true",
-    logLevel: value.LOG_LEVEL,
+    // Production logs warnings and errors only: an access line per request costs throughput (README).
+    logLevel: value.LOG_LEVEL ?? (value.NODE_ENV === "production" ? "warn" : "info"),
   };
 }

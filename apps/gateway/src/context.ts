@@ -1,17 +1,11 @@
-import type { CallOptions, FlinksClient } from "@flinks-authorize/client";
-import type { AuthorizeTokens } from "./authorize-tokens.js";
-import type { MfaHandles } from "./mfa-handle.js";
+import type { SessionHandles } from "./session-handle.js";
+import type { SpentHandles } from "./spent-handles.js";
+import type { Upstream } from "./upstream.js";
 
-/** What every resolver gets: the upstream client and the per-request facts it needs to call it. */
+/** What every resolver gets: this request's calls to Flinks, and the session handles. */
 export interface GatewayContext {
-  flinks: FlinksClient;
-  tokens: AuthorizeTokens;
-  mfaHandles: MfaHandles;
+  upstream: Upstream;
+  handles: SessionHandles;
+  spentHandles: SpentHandles;
   mode: "mock" | "live";
-  /**
-   * Options for the next upstream call of this GraphQL request: the caller's disconnect signal, what is
-   * left of the request's single deadline (FLINKS_TIMEOUT_MS for all its calls together), the request id,
-   * and for Authorize in mock mode the caller's `Prefer` header for Prism.
-   */
-  upstream(call: "GenerateAuthorizeToken" | "Authorize"): CallOptions;
 }

@@ -82,12 +82,9 @@ export function fakeUpstream(options: {
 
 /** A gateway on a fake upstream, configured from an environment like an operator would. */
 export function testGateway(upstream: FakeUpstream, env: Record<string, string> = {}): Gateway {
-  return createGateway(
-    loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", FLINKS_TOKEN_POOL_SIZE: "0", ...env }),
-    {
-      fetch: upstream.fetch,
-    },
-  );
+  return createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...env }), {
+    fetch: upstream.fetch,
+  });
 }
 
 export interface GraphQLResponse {

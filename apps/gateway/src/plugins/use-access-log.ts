@@ -6,7 +6,12 @@ import { requestIdOf } from "./use-request-id.js";
  * One structured line per HTTP request: id, operation name, status, duration. Never the query text, the
  * variables or any header value: they may hold passwords, MFA answers or keys.
  */
-export function useAccessLog(logger: Logger): Plugin {
+export interface AccessLogOptions {
+  /** Where the lines go, at `info`. */
+  logger: Logger;
+}
+
+export function useAccessLog({ logger }: AccessLogOptions): Plugin {
   // Below info (production runs at warn) the line would be dropped: do no work for it on the request path.
   if (!logger.isLevelEnabled("info")) return {};
   const started = new WeakMap<Request, number>();

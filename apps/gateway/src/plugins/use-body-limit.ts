@@ -13,7 +13,15 @@ const tooLarge = (limit: number) =>
  * is read; any other JSON body is read only up to the limit. Parsing JSON here also keeps the parser's
  * own message out of the answer: V8 quotes a piece of the body in it, which may hold a password.
  */
-export function useBodyLimit(limit = DEFAULT_BODY_LIMIT_BYTES): Plugin {
+export interface BodyLimitOptions {
+  /**
+   * Largest request body accepted, in bytes.
+   * @default 65536
+   */
+  maxBytes?: number;
+}
+
+export function useBodyLimit({ maxBytes: limit = DEFAULT_BODY_LIMIT_BYTES }: BodyLimitOptions = {}): Plugin {
   return {
     onRequestParse({ request, setRequestParser }) {
       const declared = request.headers.get("content-length");

@@ -2,7 +2,8 @@ import type { AuthorizeRequest } from "@flinks-authorize/client";
 import { z } from "zod";
 import { builder } from "../builder.js";
 import { hasNoNul, NO_NUL_MESSAGE } from "../input-rules.js";
-import { resultFromAuthorize, resultFromTokenFailure, resultTypes } from "./result.js";
+import { resultOf } from "../results.js";
+import { resultTypes } from "./result.js";
 
 export const LanguageEnum = builder.enumType("Language", {
   values: { EN: { value: "en" }, FR: { value: "fr" } } as const,
@@ -106,11 +107,7 @@ builder.mutationField("authorize", (t) =>
     union: { name: "AuthorizeResult", description: "The outcome of an authorize." },
     description: "Open a Flinks session with a LoginId (cached) or bank credentials (live).",
     args: { input: t.arg({ type: AuthorizeInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const minted = await context.tokens.take(context.upstream("GenerateAuthorizeToken"));
-      if (minted.kind !== "token") return resultFromTokenFailure(minted);
-      const outcome = await context.flinks.authorize(minted.token, input, context.upstream("Authorize"));
-      return resultFromAuthorize(outcome, minted.token, context);
-    },
+    resolve: async (_root, { input }, { upstream, handles }) =>
+      resultOf(await upstream.start(input), handles),
   }),
 );

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { builder } from "../builder.js";
 import { hasNoNul, NO_NUL_MESSAGE } from "../input-rules.js";
-import { InvalidInputError } from "../invalid-input-error.js";
-import { SessionError } from "./errors.js";
-import { resultFromAuthorize, resultTypes } from "./result.js";
+import { refusalOfHandle, resultOf } from "../results.js";
+import { resultTypes } from "./result.js";
 
 // Bounds mirror spec/openapi.yaml (SecurityChallenge.Prompt: 1–1000 characters; at most 20 challenges),
 // so every challenge an MfaRequired carries can be answered here.
@@ -67,32 +66,20 @@ builder.mutationField("submitMfa", (t) =>
     union: { name: "SubmitMfaResult", description: "The outcome of answering MFA challenges." },
     description: "Answer the challenges of an MfaRequired, on any gateway instance.",
     args: { input: t.arg({ type: SubmitMfaInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const opened = context.mfaHandles.open(input.handle);
-      if (!opened.ok && opened.reason === "malformed") {
-        return new InvalidInputError([
-          { path: ["input", "handle"], message: "is not a handle from MfaRequired" },
-        ]);
+    resolve: async (_root, { input }, { upstream, handles, spentHandles }) => {
+      const opened = handles.open(input.handle, "mfa");
+      if (!opened.ok) return refusalOfHandle(opened.reason, "MfaRequired");
+      const { session } = opened;
+      if (!(await spentHandles.spend(session.id, session.expiresAt))) {
+        return refusalOfHandle("spent", "MfaRequired");
       }
-      if (!opened.ok) {
-        return new SessionError(
-          "SESSION_EXPIRED",
-          null,
-          "This MFA handle expired: start again with authorize.",
-          null,
-          false,
-        );
-      }
-      const { requestId, token } = opened.session;
-      const securityResponses = Object.fromEntries(
+      const SecurityResponses = Object.fromEntries(
         input.responses.map(({ prompt, answers }) => [prompt, answers]),
       );
-      const outcome = await context.flinks.authorize(
-        token,
-        { RequestId: requestId, SecurityResponses: securityResponses },
-        context.upstream("Authorize"),
-      );
-      return resultFromAuthorize(outcome, token, context);
+      const step = await upstream.continue(session, { RequestId: session.requestId, SecurityResponses });
+      // Nothing reached Flinks: the handle may be used again.
+      if (step.kind === "busy") await spentHandles.restore(session.id);
+      return resultOf(step, handles);
     },
   }),
 );

@@ -1,5 +1,6 @@
-import type { Authorized, components, MfaRequired, Pending } from "@flinks-authorize/client";
+import type { Authorized, components } from "@flinks-authorize/client";
 import { builder } from "../builder.js";
+import type { MfaRequiredResult, PendingResult } from "../results.js";
 
 /**
  * The non-error outcomes of a Flinks session. A field name shared by several union members has one type
@@ -59,13 +60,18 @@ export const PendingReasonEnum = builder.enumType("PendingReason", {
   } satisfies Record<Schemas["OperationPending"]["FlinksCode"], { description: string }>,
 });
 
-export const PendingType = builder.objectRef<Pending>("Pending").implement({
-  description: "Flinks is still working on this session; poll its async endpoints with requestId.",
+export const PendingType = builder.objectRef<PendingResult>("Pending").implement({
+  description:
+    "Flinks is still working on this session. Continue it with the handle: continueAuthorization polls once, the authorization subscription streams until a final result.",
   isTypeOf: (value) => (value as { kind?: string }).kind === "pending",
   fields: (t) => ({
     reason: t.field({ type: PendingReasonEnum, resolve: (pending) => pending.flinksCode }),
     message: t.string({ resolve: (pending) => pending.body.Message ?? "The operation is still processing." }),
     requestId: t.string({ resolve: (pending) => pending.body.RequestId }),
+    handle: t.exposeString("handle", {
+      description:
+        "Opaque, sealed and expiring with the session's token (15 min from its mint). Any gateway instance accepts it.",
+    }),
   }),
 });
 
@@ -108,9 +114,6 @@ export const SecurityChallengeType = builder
     }),
   });
 
-/** A 203, with the sealed handle submitMfa needs. */
-export type MfaRequiredResult = MfaRequired & { handle: string };
-
 export const MfaRequiredType = builder.objectRef<MfaRequiredResult>("MfaRequired").implement({
   description: "The institution asks MFA questions: answer them all with submitMfa.",
   isTypeOf: (value) => (value as { kind?: string }).kind === "mfaRequired",
@@ -118,7 +121,7 @@ export const MfaRequiredType = builder.objectRef<MfaRequiredResult>("MfaRequired
     requestId: t.string({ resolve: ({ body }) => body.RequestId }),
     handle: t.exposeString("handle", {
       description:
-        "Opaque, sealed and expiring (15 min). Pass it to submitMfa; any gateway instance accepts it.",
+        "Opaque, sealed, single-use and expiring with the session's token (15 min from its mint). Pass it to submitMfa; any gateway instance accepts it.",
     }),
     institution: t.string({ resolve: ({ body }) => body.Institution }),
     challenges: t.field({ type: [SecurityChallengeType], resolve: ({ body }) => body.SecurityChallenges }),

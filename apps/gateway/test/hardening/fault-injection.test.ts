@@ -5,7 +5,7 @@ import { AUTHORIZE, authorized, graphql, LOGIN_ID } from "../harness.js";
 import { type Fault, type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
 // Faults on a real loopback server through the gateway's real transport. Each must become a typed
-// GraphQL result within the deadline plus 100 ms, and the gateway must keep serving afterwards.
+// GraphQL result within the faulty call's budget plus 100 ms, and the gateway must keep serving afterwards.
 const TIMEOUT_MS = 300;
 let upstream: FaultUpstream;
 let gateway: Gateway;
@@ -19,6 +19,7 @@ beforeAll(async () => {
       FLINKS_BASE_URL: upstream.url,
       FLINKS_SECRET_KEY: "fault-secret",
       FLINKS_TIMEOUT_MS: String(TIMEOUT_MS),
+      FLINKS_TOKEN_TIMEOUT_MS: String(TIMEOUT_MS),
       // Faults are injected per call and calls are counted: no background token minting.
       FLINKS_TOKEN_POOL_SIZE: "0",
     }),

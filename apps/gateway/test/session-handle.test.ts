@@ -1,6 +1,10 @@
 import { Secret } from "@flinks-authorize/client";
 import { describe, expect, it } from "vitest";
-import { createMfaHandles, MFA_HANDLE_TTL_MS, type MfaHandles, type OpenResult } from "../src/mfa-handle.js";
+import {
+  createSessionHandles,
+  type OpenResult,
+  TOKEN_LIFETIME_MS,
+} from "../src/session-handle.js";
 
 const SECRET_KEY = "gateway-secret-key-1";
 const CUSTOMER_ID = "43387ca6-0391-4c82-857d-70d95f087ecb";
@@ -8,18 +12,33 @@ const OTHER_CUSTOMER_ID = "0b4a1c1e-8d6f-4f5a-9e2b-3c7d8e9f0a1b";
 const REQUEST_ID = "9022abc2-8a2e-4b06-a06e-c3e5449c4d10";
 const TOKEN = "d65f1adb-8ebc-48dc-be8b-20c773ba1565";
 
-const handles = (
-  overrides: { secretKey?: string; customerId?: string; ttlMs?: number; now?: () => number } = {},
-): MfaHandles =>
-  createMfaHandles({
+interface Overrides {
+  secretKey?: string;
+  customerId?: string;
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/** Handles whose `open` reads MFA handles, as submitMfa does; `pending` opens a Pending's. */
+const handles = (overrides: Overrides = {}) => {
+  const now = overrides.now ?? Date.now;
+  const sessions = createSessionHandles({
     secretKey: new Secret(overrides.secretKey ?? SECRET_KEY),
     customerId: overrides.customerId ?? CUSTOMER_ID,
-    ...(overrides.ttlMs !== undefined && { ttlMs: overrides.ttlMs }),
-    ...(overrides.now !== undefined && { now: overrides.now }),
+    ...(overrides.ttlMs !== undefined && { tokenLifetimeMs: overrides.ttlMs }),
+    now,
   });
+  return {
+    now,
+    sessions,
+    open: (handle: string) => sessions.open(handle, "mfa"),
+  };
+};
+type MfaHandles = ReturnType<typeof handles>;
 
-const seal = (mfa: MfaHandles, requestId = REQUEST_ID, token = TOKEN) =>
-  mfa.seal({ requestId, token: new Secret(token) });
+/** Seals an MFA session whose token was minted now (by the sealer's clock). */
+const seal = (mfa: MfaHandles, requestId = REQUEST_ID, token = TOKEN, mintedAt = mfa.now()) =>
+  mfa.sessions.seal({ requestId, token: new Secret(token), endpoint: "sync", step: "mfa", mintedAt });
 
 /** Asserts an open succeeded with these values. */
 function expectOpened(result: OpenResult, requestId = REQUEST_ID, token = TOKEN) {
@@ -33,7 +52,7 @@ function expectOpened(result: OpenResult, requestId = REQUEST_ID, token = TOKEN)
 const MALFORMED: OpenResult = { ok: false, reason: "malformed" };
 const EXPIRED: OpenResult = { ok: false, reason: "expired" };
 
-describe("createMfaHandles: seal and open", () => {
+describe("createSessionHandles: seal and open", () => {
   it("round-trips the requestId and the token, as a Secret", () => {
     const mfa = handles();
     const handle = seal(mfa);
@@ -108,7 +127,7 @@ describe("createMfaHandles: seal and open", () => {
   });
 });
 
-describe("createMfaHandles: tampering and garbage", () => {
+describe("createSessionHandles: tampering and garbage", () => {
   const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
   it.each([
@@ -188,7 +207,7 @@ describe("createMfaHandles: tampering and garbage", () => {
       "plain base64 of the payload",
       Buffer.from(JSON.stringify({ r: REQUEST_ID, t: TOKEN })).toString("base64"),
     ],
-    ["version byte and zeros", Buffer.concat([Buffer.from([1]), Buffer.alloc(64)]).toString("base64url")],
+    ["version byte and zeros", Buffer.concat([Buffer.from([2]), Buffer.alloc(64)]).toString("base64url")],
     ["minimum length, all zero", Buffer.alloc(1 + 12 + 16 + 2).toString("base64url")],
   ])("rejects garbage: %s", (_label, input) => {
     const mfa = handles();
@@ -200,7 +219,7 @@ describe("createMfaHandles: tampering and garbage", () => {
   });
 });
 
-describe("createMfaHandles: expiry", () => {
+describe("createSessionHandles: expiry", () => {
   it("opens just before the TTL and is expired at and after it", () => {
     let clock = 1_700_000_000_000;
     const ttlMs = 60_000;
@@ -217,19 +236,29 @@ describe("createMfaHandles: expiry", () => {
     expect(mfa.open(handle)).toEqual(EXPIRED);
   });
 
-  it("is bound to the sealing instance's clock: another instance with a later clock sees it expired", () => {
-    const sealedAt = 1_700_000_000_000;
-    const handle = seal(handles({ ttlMs: 1000, now: () => sealedAt }));
-    expectOpened(handles({ now: () => sealedAt + 999 }).open(handle));
-    expect(handles({ now: () => sealedAt + 1000 }).open(handle)).toEqual(EXPIRED);
+  it("counts from the token's mint, by the opening instance's clock", () => {
+    const mintedAt = 1_700_000_000_000;
+    const handle = seal(handles({ now: () => mintedAt }));
+    expectOpened(handles({ ttlMs: 1000, now: () => mintedAt + 999 }).open(handle));
+    expect(handles({ ttlMs: 1000, now: () => mintedAt + 1000 }).open(handle)).toEqual(EXPIRED);
   });
 
-  it("defaults to a 15-minute TTL", () => {
-    expect(MFA_HANDLE_TTL_MS).toBe(15 * 60 * 1000);
+  it("never outlives its token: a token minted 14 minutes before the 203 leaves the handle 1 minute", () => {
+    let clock = 1_700_000_000_000;
+    const mfa = handles({ now: () => clock });
+    const handle = seal(mfa, REQUEST_ID, TOKEN, clock - 14 * 60_000);
+    clock += 60_000 - 1;
+    expectOpened(mfa.open(handle));
+    clock += 1;
+    expect(mfa.open(handle)).toEqual(EXPIRED);
+  });
+
+  it("defaults to a 15-minute token lifetime", () => {
+    expect(TOKEN_LIFETIME_MS).toBe(15 * 60 * 1000);
     let clock = 1_700_000_000_000;
     const mfa = handles({ now: () => clock });
     const handle = seal(mfa);
-    clock += MFA_HANDLE_TTL_MS - 1;
+    clock += TOKEN_LIFETIME_MS - 1;
     expectOpened(mfa.open(handle));
     clock += 1;
     expect(mfa.open(handle)).toEqual(EXPIRED);
@@ -243,5 +272,34 @@ describe("createMfaHandles: expiry", () => {
     expect(mfa.open(handle)).toEqual(EXPIRED);
     const tampered = `${handle.slice(0, 20)}${handle[20] === "A" ? "B" : "A"}${handle.slice(21)}`;
     expect(mfa.open(tampered)).toEqual(MALFORMED);
+  });
+});
+
+describe("createSessionHandles: what a handle may continue", () => {
+  it("a Pending's handle does not answer MFA, and an MFA handle does not poll", () => {
+    const mfa = handles();
+    const pending = mfa.sessions.seal({
+      requestId: REQUEST_ID,
+      token: new Secret(TOKEN),
+      endpoint: "async",
+      step: "pending",
+      mintedAt: Date.now(),
+    });
+    expect(mfa.sessions.open(pending, "mfa")).toEqual({ ok: false, reason: "wrongStep" });
+    expect(mfa.sessions.open(seal(mfa), "pending")).toEqual({ ok: false, reason: "wrongStep" });
+    const opened = mfa.sessions.open(pending, "pending");
+    expect(opened.ok && opened.session.endpoint).toBe("async");
+  });
+
+  it("gives every seal its own id, the key of its single-use marker", () => {
+    const mfa = handles();
+    const ids = new Set(
+      Array.from({ length: 50 }, () => {
+        const opened = mfa.open(seal(mfa));
+        return opened.ok ? opened.session.id : "";
+      }),
+    );
+    expect(ids.size).toBe(50);
+    expect(ids.has("")).toBe(false);
   });
 });

@@ -1,0 +1,243 @@
+import {
+  type Authorized,
+  type AuthorizeOutcome,
+  type FlinksError,
+  isKnownFlinksCode,
+  type KnownFlinksCode,
+  type MfaRequired,
+  type Pending,
+  type TransportFailure,
+} from "@flinks-authorize/client";
+import type { TokenFailure } from "./authorize-tokens.js";
+import {
+  AccountActionRequiredError,
+  type FlinksRejection,
+  GatewayAccessDeniedError,
+  GatewayBusyError,
+  type GatewayFailure,
+  InstitutionUnavailableError,
+  InvalidCredentialsError,
+  InvalidInputError,
+  MfaRejectedError,
+  type RejectionFields,
+  SessionError,
+  UnknownFlinksError,
+  UpstreamContractError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from "./errors.js";
+import type { SessionHandles } from "./session-handle.js";
+import type { UpstreamStep } from "./upstream.js";
+
+/**
+ * How an upstream step becomes a member of the GraphQL result unions: pure functions, tested without
+ * GraphQL (test/results.test.ts). Flinks' codes are grouped by what the consumer should do next; each
+ * group carries the exact code.
+ */
+
+/** A 203, with the sealed handle submitMfa needs. */
+export type MfaRequiredResult = MfaRequired & { handle: string };
+/** A 202, with the sealed handle that continues it. */
+export type PendingResult = Pending & { handle: string };
+/** What a result union resolves from: a session outcome, or an error instance. */
+export type ResultValue = Authorized | MfaRequiredResult | PendingResult | GatewayFailure;
+
+type RejectionClass = new (fields: RejectionFields) => FlinksRejection;
+
+/** One row per FlinksCode of the spec: a code added there does not compile until it is placed here. */
+export const flinksCodeTable: Record<KnownFlinksCode, { type: RejectionClass; description: string }> = {
+  INVALID_LOGIN: {
+    type: InvalidCredentialsError,
+    description: "The LoginId is unknown, or not this customer's.",
+  },
+  INVALID_USERNAME: { type: InvalidCredentialsError, description: "The institution rejected the username." },
+  INVALID_PASSWORD: { type: InvalidCredentialsError, description: "The institution rejected the password." },
+  INVALID_REQUEST: { type: InvalidCredentialsError, description: "Credentials are missing or incomplete." },
+  INVALID_SECURITY_RESPONSE: { type: MfaRejectedError, description: "An MFA answer was wrong." },
+  INVALID_SECURITY_RESPONSE_NO_RETRY: {
+    type: MfaRejectedError,
+    description: "MFA answers were wrong or incomplete, and the session cannot be retried.",
+  },
+  SECURITYRESPONSES_INCOMPLETE: { type: MfaRejectedError, description: "Not every MFA prompt was answered." },
+  UNKNOWN_CHALLENGE_KEY: {
+    type: MfaRejectedError,
+    description: "An answer was keyed to a prompt that was not asked.",
+  },
+  QUESTION_NOT_FOUND: {
+    type: MfaRejectedError,
+    description: "An MFA prompt has no stored answer (cached refresh).",
+  },
+  SESSION_NONEXISTENT: { type: SessionError, description: "The RequestId is unknown or expired." },
+  SESSION_EXPIRED: { type: SessionError, description: "The RequestId expired after inactivity." },
+  ALREADY_AUTHORIZED: { type: SessionError, description: "This session is already authorized." },
+  CONCURRENT_SESSION: { type: SessionError, description: "Another session is open on this login." },
+  CARD_IN_USE: { type: SessionError, description: "The login is still being processed; retry shortly." },
+  NEW_ACCOUNT: {
+    type: AccountActionRequiredError,
+    description: "The end user must act in online banking first.",
+  },
+  DISABLED_LOGIN: {
+    type: AccountActionRequiredError,
+    description: "The institution deactivated this account.",
+  },
+  UNAUTHORIZED: {
+    type: AccountActionRequiredError,
+    description: "The institution did not authorize access.",
+  },
+  RETRY_LATER: { type: InstitutionUnavailableError, description: "The institution could not be reached." },
+  TOO_MANY_REQUESTS: {
+    type: InstitutionUnavailableError,
+    description: "Flinks is rate limiting this customer.",
+  },
+  DISABLED_INSTITUTION: { type: InstitutionUnavailableError, description: "The institution is unavailable." },
+  AGGREGATION_ERROR: { type: InstitutionUnavailableError, description: "Flinks failed unexpectedly." },
+  ACCESS_DENIED: {
+    type: GatewayAccessDeniedError,
+    description:
+      "Flinks refused the gateway's fresh authorize token: an operator must act. On a call that continues a session, a SessionError.",
+  },
+};
+
+/** Longest upstream message and code a consumer receives: Flinks' own are a sentence and a word. */
+export const MAX_MESSAGE_CHARS = 500;
+export const MAX_CODE_CHARS = 64;
+
+/**
+ * Upstream text as a consumer may see it: no control characters, bounded, and free of every value the
+ * gateway sent on the call (token, credentials, answers), should Flinks echo one back.
+ */
+export function boundedText(text: string, max: number, sent: readonly string[] = []): string {
+  let clean = text;
+  for (const value of sent) if (value.length >= 4) clean = clean.split(value).join("[redacted]");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
+  clean = clean.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** Which call of a session an answer came from. */
+export type SessionCall = "start" | "answer" | "poll";
+
+/** A documented Flinks refusal, as the GraphQL error type its code belongs to. */
+export function rejectionFromFlinks(
+  outcome: FlinksError,
+  call: SessionCall = "start",
+  sent: readonly string[] = [],
+): FlinksRejection {
+  const raw = outcome.flinksCode === undefined ? null : boundedText(outcome.flinksCode, MAX_CODE_CHARS);
+  const known = raw !== null && isKnownFlinksCode(raw) ? raw : undefined;
+  const fields: RejectionFields = {
+    code: known ?? "UNKNOWN",
+    flinksCode: raw,
+    message: boundedText(outcome.message, MAX_MESSAGE_CHARS, sent),
+    flinksRequestId: outcome.requestId === undefined ? null : boundedText(outcome.requestId, MAX_CODE_CHARS),
+    retryable: outcome.retryable,
+  };
+  // The token of a later call comes from the consumer's handle: its refusal is that session's problem
+  // (a replayed or stale handle), not an operator's.
+  if (known === "ACCESS_DENIED" && call !== "start") return new SessionError(fields);
+  const Type = known ? flinksCodeTable[known].type : UnknownFlinksError;
+  return new Type(fields);
+}
+
+/** No usable answer from Flinks. Messages are the client's, which never quote a secret. */
+export function errorFromTransport(outcome: TransportFailure): GatewayFailure {
+  switch (outcome.kind) {
+    case "timeout":
+      return new UpstreamTimeoutError(outcome.message);
+    case "networkError":
+    case "aborted":
+      return new UpstreamUnavailableError(outcome.message);
+    case "unexpectedResponse":
+      return new UpstreamContractError(outcome.message);
+  }
+}
+
+/** A token that could not be minted. A refusal means the gateway's secret key is wrong: operators must act. */
+export function resultFromTokenFailure(outcome: TokenFailure): GatewayFailure {
+  if (outcome.kind !== "flinksError") return errorFromTransport(outcome);
+  if (outcome.status === 401) {
+    return new GatewayAccessDeniedError({
+      code: "ACCESS_DENIED",
+      flinksCode: outcome.flinksCode === undefined ? null : boundedText(outcome.flinksCode, MAX_CODE_CHARS),
+      message: "Flinks refused the gateway's secret key; an operator must check FLINKS_SECRET_KEY.",
+      retryable: false,
+    });
+  }
+  return rejectionFromFlinks(outcome);
+}
+
+/**
+ * Maps an upstream step to its union member. A 203 or a 202 gets a sealed handle holding the session's
+ * RequestId and token, since Flinks wants both again on the next call; a Pending always continues on
+ * AuthorizeAsync ("your flow must change to the async endpoint").
+ */
+export function resultOf(step: UpstreamStep, handles: Pick<SessionHandles, "seal">): ResultValue {
+  switch (step.kind) {
+    case "busy":
+      return new GatewayBusyError({
+        message:
+          "The gateway is at its limit of concurrent calls to Flinks; nothing was sent. Retry shortly.",
+        retryAfterSeconds: step.retryAfterSeconds,
+      });
+    case "tokenFailure":
+      return resultFromTokenFailure(step.outcome);
+    case "answered":
+      return resultFromAuthorize(step.outcome, step, handles);
+  }
+}
+
+function resultFromAuthorize(
+  outcome: AuthorizeOutcome,
+  { session, call, sent }: Extract<UpstreamStep, { kind: "answered" }>,
+  handles: Pick<SessionHandles, "seal">,
+): ResultValue {
+  switch (outcome.kind) {
+    case "authorized":
+      return outcome;
+    case "mfaRequired": {
+      const { RequestId: requestId } = outcome.body;
+      return { ...outcome, handle: handles.seal({ ...session, requestId, step: "mfa" }) };
+    }
+    case "pending": {
+      const { requestId } = outcome;
+      return {
+        ...outcome,
+        handle: handles.seal({ ...session, requestId, endpoint: "async", step: "pending" }),
+      };
+    }
+    case "flinksError":
+      return rejectionFromFlinks(outcome, call, sent);
+    case "invalidRequest":
+      // The GraphQL validation mirrors the spec, so this is a gateway bug, not the consumer's input.
+      return new UpstreamContractError(outcome.message);
+    default:
+      return errorFromTransport(outcome);
+  }
+}
+
+/** Why a handle could not continue its session, as the consumer sees it. */
+export function refusalOfHandle(
+  reason: "malformed" | "wrongStep" | "expired" | "spent",
+  expected: "MfaRequired" | "Pending",
+): GatewayFailure {
+  switch (reason) {
+    case "malformed":
+    case "wrongStep":
+      return new InvalidInputError([
+        { path: ["input", "handle"], message: `is not a handle from ${expected}` },
+      ]);
+    case "expired":
+      return new SessionError({
+        code: "SESSION_EXPIRED",
+        message: "This handle expired with its session's token: start again with authorize.",
+        retryable: false,
+      });
+    case "spent":
+      return new SessionError({
+        code: "SESSION_EXPIRED",
+        message:
+          "This MFA handle was already used: each answers once. Use the handle of the latest MfaRequired, or start again with authorize.",
+        retryable: false,
+      });
+  }
+}
