@@ -12,12 +12,12 @@ const MOCK_SECRET_KEY = "mock-secret-key";
 const blankToUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
-const wholeNumber = (name: string, min: number, max: number) =>
+const wholeNumber = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d+$/, `${name} must be a whole number`)
+    .regex(/^\d+$/, "must be a whole number")
     .transform(Number)
-    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const environment = z
   .object({
@@ -25,54 +25,34 @@ const environment = z
       blankToUndefined,
       z.enum(["development", "production", "test"]).default("development"),
     ),
-    PORT: z.preprocess(blankToUndefined, wholeNumber("PORT", 0, 65_535).default(4000)),
-    HOST: z.preprocess(blankToUndefined, z.string().default("0.0.0.0")),
+    PORT: z.preprocess(blankToUndefined, wholeNumber(0, 65_535).default(4000)),
+    HOST: z.preprocess(blankToUndefined, z.string().optional()),
     FLINKS_INSTANCE: z.preprocess(
       blankToUndefined,
-      z
-        .string()
-        .regex(INSTANCE_PATTERN, "FLINKS_INSTANCE must be an instance name such as toolbox")
-        .optional(),
+      z.string().regex(INSTANCE_PATTERN, "must be an instance name such as toolbox").optional(),
     ),
     FLINKS_BASE_URL: z.preprocess(
       blankToUndefined,
-      z.url({ protocol: /^https?$/, error: "FLINKS_BASE_URL must be an http(s) URL" }).optional(),
+      z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     ),
     FLINKS_MOCK_URL: z.preprocess(
       blankToUndefined,
-      z
-        .url({ protocol: /^https?$/, error: "FLINKS_MOCK_URL must be an http(s) URL" })
-        .default(DEFAULT_MOCK_URL),
+      z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default(DEFAULT_MOCK_URL),
     ),
     FLINKS_CUSTOMER_ID: z.preprocess(
       blankToUndefined,
-      z.uuid({ error: "FLINKS_CUSTOMER_ID must be the GUID Flinks issued" }).default(TOOLBOX_CUSTOMER_ID),
+      z.uuid({ error: "must be the GUID Flinks issued" }).default(TOOLBOX_CUSTOMER_ID),
     ),
     FLINKS_SECRET_KEY: optionalString,
-    FLINKS_TIMEOUT_MS: z.preprocess(
-      blankToUndefined,
-      wholeNumber("FLINKS_TIMEOUT_MS", 1, 600_000).default(30_000),
-    ),
-    FLINKS_LIVE_TIMEOUT_MS: z.preprocess(
-      blankToUndefined,
-      wholeNumber("FLINKS_LIVE_TIMEOUT_MS", 1, 900_000).default(240_000),
-    ),
-    FLINKS_TOKEN_TIMEOUT_MS: z.preprocess(
-      blankToUndefined,
-      wholeNumber("FLINKS_TOKEN_TIMEOUT_MS", 1, 600_000).default(10_000),
-    ),
+    FLINKS_TIMEOUT_MS: z.preprocess(blankToUndefined, wholeNumber(1, 600_000).default(30_000)),
+    FLINKS_LIVE_TIMEOUT_MS: z.preprocess(blankToUndefined, wholeNumber(1, 900_000).default(240_000)),
+    FLINKS_TOKEN_TIMEOUT_MS: z.preprocess(blankToUndefined, wholeNumber(1, 600_000).default(10_000)),
     FLINKS_MAX_IN_FLIGHT: z.preprocess(
       blankToUndefined,
-      wholeNumber("FLINKS_MAX_IN_FLIGHT", 1, 100_000).default(DEFAULT_MAX_IN_FLIGHT),
+      wholeNumber(1, 100_000).default(DEFAULT_MAX_IN_FLIGHT),
     ),
-    FLINKS_SLOT_WAIT_MS: z.preprocess(
-      blankToUndefined,
-      wholeNumber("FLINKS_SLOT_WAIT_MS", 0, 10_000).default(250),
-    ),
-    FLINKS_TOKEN_POOL_SIZE: z.preprocess(
-      blankToUndefined,
-      wholeNumber("FLINKS_TOKEN_POOL_SIZE", 0, 1_000).default(64),
-    ),
+    FLINKS_SLOT_WAIT_MS: z.preprocess(blankToUndefined, wholeNumber(0, 10_000).default(250)),
+    FLINKS_TOKEN_POOL_SIZE: z.preprocess(blankToUndefined, wholeNumber(0, 1_000).default(64)),
     GATEWAY_API_KEYS: z.preprocess(
       blankToUndefined,
       z
@@ -81,15 +61,16 @@ const environment = z
         .pipe(z.array(z.string().min(16, "each key must be at least 16 characters")).min(1))
         .optional(),
     ),
+    GATEWAY_MAX_CONNECTIONS: z.preprocess(blankToUndefined, wholeNumber(1, 1_000_000).default(8_192)),
     GATEWAY_INTROSPECTION: z.preprocess(
       blankToUndefined,
-      z.enum(["true", "false"], { error: "GATEWAY_INTROSPECTION must be true or false" }).optional(),
+      z.enum(["true", "false"], { error: "must be true or false" }).optional(),
     ),
     LOG_LEVEL: z.preprocess(
       blankToUndefined,
       z
         .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-          error: "LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent",
+          error: "must be fatal, error, warn, info, debug, trace or silent",
         })
         .optional(),
     ),
@@ -102,19 +83,32 @@ const environment = z
         message: "Set FLINKS_BASE_URL or FLINKS_INSTANCE, not both",
       });
     }
-    if (env.NODE_ENV === "production" && !env.GATEWAY_API_KEYS) {
+    const live = Boolean(env.FLINKS_INSTANCE || env.FLINKS_BASE_URL);
+    const production = env.NODE_ENV === "production";
+    if (production && !live) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FLINKS_INSTANCE"],
+        message:
+          "is required with NODE_ENV=production (or FLINKS_BASE_URL): production never runs against the mock",
+      });
+    }
+    // A gateway that can reach a real Flinks relays bank credentials: callers must authenticate, whatever
+    // NODE_ENV says.
+    if ((production || live) && !env.GATEWAY_API_KEYS) {
       ctx.addIssue({
         code: "custom",
         path: ["GATEWAY_API_KEYS"],
-        message: "GATEWAY_API_KEYS is required with NODE_ENV=production: callers must authenticate",
+        message: live
+          ? "is required when an upstream (FLINKS_INSTANCE or FLINKS_BASE_URL) is set: callers must authenticate"
+          : "is required with NODE_ENV=production: callers must authenticate",
       });
     }
-    const live = Boolean(env.FLINKS_INSTANCE || env.FLINKS_BASE_URL);
     if (live && !env.FLINKS_SECRET_KEY) {
       ctx.addIssue({
         code: "custom",
         path: ["FLINKS_SECRET_KEY"],
-        message: "FLINKS_SECRET_KEY is required when an upstream (FLINKS_INSTANCE or FLINKS_BASE_URL) is set",
+        message: "is required when an upstream (FLINKS_INSTANCE or FLINKS_BASE_URL) is set",
       });
     }
   });
@@ -147,6 +141,8 @@ export interface GatewayConfig {
     /** Most authorize tokens minted ahead of need (the pool sizes itself below it); 0 mints one per authorize. */
     tokenPoolSize: number;
   };
+  /** Client connections held at once, idle keep-alive ones included. */
+  maxConnections: number;
   /** Bearer keys callers must present; empty: no caller authentication (refused in production). */
   apiKeys: string[];
   /** GraphiQL and introspection: on in development and test, off in production unless GATEWAY_INTROSPECTION=true. */
@@ -162,9 +158,13 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) => `  - ${String(issue.path[0] ?? "environment")}: ${issue.message}`,
-    );
+    // One line per variable (its first problem), named once.
+    const byVariable = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? "environment");
+      if (!byVariable.has(variable)) byVariable.set(variable, issue.message);
+    }
+    const lines = [...byVariable].map(([variable, message]) => `  - ${variable}: ${message}`);
     throw new ConfigError(`Invalid gateway configuration:\n${lines.join("\n")}`);
   }
   const value = parsed.data;
@@ -172,7 +172,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     nodeEnv: value.NODE_ENV,
     port: value.PORT,
-    host: value.HOST,
+    // Loopback unless told otherwise: a container or a deployment sets HOST=0.0.0.0 on purpose.
+    host: value.HOST ?? "127.0.0.1",
     mode: live ? "live" : "mock",
     flinks: {
       baseUrl: live ? value.FLINKS_BASE_URL : value.FLINKS_MOCK_URL,
@@ -186,10 +187,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       slotWaitMs: value.FLINKS_SLOT_WAIT_MS,
       tokenPoolSize: value.FLINKS_TOKEN_POOL_SIZE,
     },
+    maxConnections: value.GATEWAY_MAX_CONNECTIONS,
     apiKeys: value.GATEWAY_API_KEYS ?? [],
+    // GraphiQL and introspection only against the mock, unless asked for.
     introspection:
       value.GATEWAY_INTROSPECTION === undefined
-        ? value.NODE_ENV !== "production"
+        ? value.NODE_ENV !== "production" && !live
         : value.GATEWAY_INTROSPECTION === "true",
     // Production logs warnings and errors only: an access line per request costs throughput (README).
     logLevel: value.LOG_LEVEL ?? (value.NODE_ENV === "production" ? "warn" : "info"),

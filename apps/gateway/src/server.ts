@@ -1,5 +1,5 @@
-import { createServer } from "node:http";
 import { ConfigError, loadConfig } from "./config.js";
+import { createHttpServer } from "./http-server.js";
 import { createGateway } from "./yoga.js";
 
 /** Time allowed for requests in flight after SIGTERM/SIGINT before the process exits anyway. */
@@ -18,11 +18,7 @@ function main() {
   }
   const gateway = createGateway(config);
   const { logger } = gateway;
-  const server = createServer(gateway.yoga);
-  // Node's default keep-alive of 5 s is shorter than many load balancers' idle timeout, which then
-  // reuse a socket Node just closed. Outlive them.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const server = createHttpServer(gateway, { maxConnections: config.maxConnections });
 
   server.listen(config.port, config.host, () => {
     logger.info(

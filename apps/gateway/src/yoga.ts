@@ -6,6 +6,7 @@ import type { DestinationStream, Logger } from "pino";
 import { createTokenPool, mintOnDemand } from "./authorize-tokens.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayContext } from "./context.js";
+import { createDocumentCaches } from "./document-caches.js";
 import { graphiqlDefaultQuery } from "./graphiql-examples.js";
 import { createLogger } from "./logger.js";
 import { useAccessLog } from "./plugins/use-access-log.js";
@@ -14,6 +15,7 @@ import { useBodyLimit } from "./plugins/use-body-limit.js";
 import { useOperationLimits } from "./plugins/use-operation-limits.js";
 import { useRequestId } from "./plugins/use-request-id.js";
 import { useScrubbedInputErrors } from "./plugins/use-scrubbed-input-errors.js";
+import { useSessionCallLimit } from "./plugins/use-session-call-limit.js";
 import { createReadinessCheck } from "./readiness.js";
 import { schema } from "./schema/index.js";
 import { createSessionHandles } from "./session-handle.js";
@@ -83,6 +85,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     healthCheckEndpoint: "/health",
     landingPage: false,
     batching: false,
+    parserAndValidationCache: createDocumentCaches(),
     // Pinned: a stray NODE_ENV=development must never put stack traces in responses.
     maskedErrors: { isDev: false },
     graphiql: config.introspection
@@ -104,7 +107,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useOperationLimits({ exposeLimits: !production }),
-      useScrubbedInputErrors(),
+      useSessionCallLimit(),
+      useScrubbedInputErrors({ hideSuggestions: production }),
       useReadinessCheck({
         endpoint: "/ready",
         check: createReadinessCheck({ fetch: options.fetch, baseUrl: flinks.baseUrl }),

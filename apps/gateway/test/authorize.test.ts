@@ -8,6 +8,7 @@ import {
   fakeUpstream,
   graphql,
   issuesOf,
+  LIVE_ENV,
   LOGIN_ID,
   mfaRequired,
   REQUEST_ID,
@@ -343,7 +344,7 @@ describe("Prefer forwarding", () => {
 
   test("live mode never forwards Prefer", async () => {
     const upstream = fakeUpstream({});
-    const gateway = testGateway(upstream, { FLINKS_BASE_URL: "http://flinks.test", FLINKS_SECRET_KEY: "k" });
+    const gateway = testGateway(upstream, LIVE_ENV);
     await graphql(gateway, AUTHORIZE, { input: cached }, { prefer: "code=203" });
     expect(upstream.calls.map((call) => call.headers.get("prefer"))).toEqual([null, null]);
   });

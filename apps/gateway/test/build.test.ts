@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildServer } from "../scripts/build.js";
 import { type FaultUpstream, startFaultUpstream } from "./hardening/fault-upstream.js";
-import { AUTHORIZE, authorized, LOGIN_ID } from "./harness.js";
+import { AUTHORIZE, authorized, CALLER_KEY, LOGIN_ID } from "./harness.js";
 import { freePort, postGraphQL, sleep } from "./support/processes.js";
 
 // The production entry: scripts/build.ts bundles src/server.ts into one ESM file that plain `node` runs
@@ -27,6 +27,7 @@ beforeAll(async () => {
       PORT: String(port),
       HOST: "127.0.0.1",
       NODE_ENV: "test",
+      GATEWAY_API_KEYS: CALLER_KEY,
       LOG_LEVEL: "warn",
       FLINKS_BASE_URL: upstream.url,
       FLINKS_SECRET_KEY: "build-test-key",

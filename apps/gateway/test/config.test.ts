@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_MOCK_URL, loadConfig, TOOLBOX_CUSTOMER_ID } from "../src/config.js";
 
 const SECRET = "live-secret-key";
+/** Caller authentication: required whenever an upstream is configured. */
+const KEYS = { GATEWAY_API_KEYS: "caller-key-0123456789abcdef" };
 const CUSTOMER_ID = "0b4a1c1e-8d6f-4f5a-9e2b-3c7d8e9f0a1b";
 
 /** Calls loadConfig and returns the ConfigError it throws; fails the test if it does not throw one. */
@@ -16,11 +18,11 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 }
 
 describe("loadConfig defaults", () => {
-  it("with no environment: mock mode on Prism, port 4000, the toolbox customer, 30 s timeout", () => {
+  it("with no environment: mock mode on Prism, loopback port 4000, the toolbox customer, the budgets", () => {
     expect(loadConfig({})).toMatchObject({
       nodeEnv: "development",
       port: 4000,
-      host: "0.0.0.0",
+      host: "127.0.0.1",
       mode: "mock",
       flinks: {
         baseUrl: "http://127.0.0.1:4010",
@@ -28,7 +30,14 @@ describe("loadConfig defaults", () => {
         customerId: TOOLBOX_CUSTOMER_ID,
         secretKey: expect.any(String),
         timeoutMs: 30_000,
+        liveTimeoutMs: 240_000,
+        tokenTimeoutMs: 10_000,
+        maxInFlight: 2_500,
+        slotWaitMs: 250,
+        tokenPoolSize: 64,
       },
+      introspection: true,
+      logLevel: "info",
     });
     expect(DEFAULT_MOCK_URL).toBe("http://127.0.0.1:4010");
     expect(TOOLBOX_CUSTOMER_ID).toBe("43387ca6-0391-4c82-857d-70d95f087ecb");
@@ -50,6 +59,13 @@ describe("loadConfig defaults", () => {
       FLINKS_CUSTOMER_ID: CUSTOMER_ID,
       FLINKS_SECRET_KEY: SECRET,
       FLINKS_TIMEOUT_MS: "1500",
+      FLINKS_LIVE_TIMEOUT_MS: "300000",
+      FLINKS_TOKEN_TIMEOUT_MS: "2000",
+      FLINKS_MAX_IN_FLIGHT: "100",
+      FLINKS_SLOT_WAIT_MS: "0",
+      FLINKS_TOKEN_POOL_SIZE: "0",
+      GATEWAY_MAX_CONNECTIONS: "1000",
+      ...KEYS,
     });
     expect(config).toMatchObject({
       nodeEnv: "test",
@@ -62,14 +78,21 @@ describe("loadConfig defaults", () => {
         customerId: CUSTOMER_ID,
         secretKey: SECRET,
         timeoutMs: 1500,
+        liveTimeoutMs: 300_000,
+        tokenTimeoutMs: 2_000,
+        maxInFlight: 100,
+        slotWaitMs: 0,
+        tokenPoolSize: 0,
       },
+      maxConnections: 1_000,
+      apiKeys: [KEYS.GATEWAY_API_KEYS],
     });
   });
 });
 
 describe("loadConfig upstream selection", () => {
   it("FLINKS_INSTANCE selects live mode with that instance and no base URL", () => {
-    const config = loadConfig({ FLINKS_INSTANCE: "toolbox", FLINKS_SECRET_KEY: SECRET });
+    const config = loadConfig({ FLINKS_INSTANCE: "toolbox", FLINKS_SECRET_KEY: SECRET, ...KEYS });
     expect(config.mode).toBe("live");
     expect(config.flinks.instance).toBe("toolbox");
     expect(config.flinks.baseUrl).toBeUndefined();
@@ -80,6 +103,7 @@ describe("loadConfig upstream selection", () => {
     const config = loadConfig({
       FLINKS_BASE_URL: "https://flinks.example.test",
       FLINKS_SECRET_KEY: SECRET,
+      ...KEYS,
       // Ignored in live mode.
       FLINKS_MOCK_URL: "http://127.0.0.1:5999",
     });
@@ -111,6 +135,37 @@ describe("loadConfig upstream selection", () => {
   });
 });
 
+describe("safe in every mode", () => {
+  const live = { FLINKS_INSTANCE: "toolbox", FLINKS_SECRET_KEY: SECRET };
+
+  it.each([
+    ["live mode without NODE_ENV", live],
+    ["live mode in development", { ...live, NODE_ENV: "development" }],
+    ["production", { ...live, NODE_ENV: "production" }],
+  ])("%s requires caller authentication", (_, env) => {
+    expect(configError(env).message).toMatch(/GATEWAY_API_KEYS: is required/);
+  });
+
+  it("live mode binds loopback and keeps GraphiQL and introspection off unless asked", () => {
+    expect(loadConfig({ ...live, ...KEYS })).toMatchObject({ host: "127.0.0.1", introspection: false });
+    expect(loadConfig({ ...live, ...KEYS, HOST: "0.0.0.0", GATEWAY_INTROSPECTION: "true" })).toMatchObject({
+      host: "0.0.0.0",
+      introspection: true,
+    });
+  });
+
+  it("production refuses mock mode, naming the variables to set", () => {
+    const message = configError({ NODE_ENV: "production", ...KEYS }).message;
+    expect(message).toContain("FLINKS_INSTANCE: is required with NODE_ENV=production (or FLINKS_BASE_URL)");
+  });
+
+  it("production logs at warn unless LOG_LEVEL says otherwise", () => {
+    const production = { ...live, ...KEYS, NODE_ENV: "production" };
+    expect(loadConfig(production).logLevel).toBe("warn");
+    expect(loadConfig({ ...production, LOG_LEVEL: "info" }).logLevel).toBe("info");
+  });
+});
+
 describe("loadConfig rejects invalid values, naming the variable", () => {
   const live = { FLINKS_INSTANCE: "toolbox", FLINKS_SECRET_KEY: SECRET };
   it.each<[string, Record<string, string>]>([
@@ -129,10 +184,19 @@ describe("loadConfig rejects invalid values, naming the variable", () => {
     ["FLINKS_MOCK_URL", { FLINKS_MOCK_URL: "ws://127.0.0.1:4010" }],
     ["FLINKS_INSTANCE", { FLINKS_INSTANCE: "evil.example.com/", FLINKS_SECRET_KEY: SECRET }],
     ["NODE_ENV", { NODE_ENV: "staging" }],
+    ["FLINKS_LIVE_TIMEOUT_MS", { FLINKS_LIVE_TIMEOUT_MS: "900001" }],
+    ["FLINKS_TOKEN_TIMEOUT_MS", { FLINKS_TOKEN_TIMEOUT_MS: "0" }],
+    ["FLINKS_MAX_IN_FLIGHT", { FLINKS_MAX_IN_FLIGHT: "0" }],
+    ["FLINKS_SLOT_WAIT_MS", { FLINKS_SLOT_WAIT_MS: "a while" }],
+    ["GATEWAY_MAX_CONNECTIONS", { GATEWAY_MAX_CONNECTIONS: "-5" }],
   ])("%s in %j", (variable, env) => {
     const error = configError(env);
-    expect(error.message).toContain(variable);
+    expect(error.message).toContain(`  - ${variable}: `);
     expect(error.message).toMatch(/^Invalid gateway configuration:/);
+    // One line, naming it once, at its start.
+    const lines = error.message.split("\n").filter((line) => line.startsWith(`  - ${variable}: `));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.split(variable)).toHaveLength(2);
   });
 
   it("accepts the bounds: PORT 0 and 65535, FLINKS_TIMEOUT_MS 1 and 600000", () => {
@@ -142,10 +206,11 @@ describe("loadConfig rejects invalid values, naming the variable", () => {
     expect(loadConfig({ FLINKS_TIMEOUT_MS: "600000" }).flinks.timeoutMs).toBe(600_000);
   });
 
-  it("reports every invalid variable at once", () => {
+  it("reports every invalid variable at once, one line each", () => {
     const message = configError({ ...live, PORT: "abc", FLINKS_TIMEOUT_MS: "0" }).message;
-    expect(message).toContain("PORT");
-    expect(message).toContain("FLINKS_TIMEOUT_MS");
+    expect(message).toContain("  - PORT: must be a whole number");
+    expect(message).toContain("  - FLINKS_TIMEOUT_MS: must be at least 1");
+    expect(message.split("\n").filter((line) => line.startsWith("  - PORT"))).toHaveLength(1);
   });
 });
 
@@ -171,6 +236,7 @@ describe("loadConfig blank values", () => {
       FLINKS_INSTANCE: "toolbox",
       FLINKS_BASE_URL: "   ",
       FLINKS_SECRET_KEY: SECRET,
+      ...KEYS,
     });
     expect(config.mode).toBe("live");
     expect(config.flinks.instance).toBe("toolbox");

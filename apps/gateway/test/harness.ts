@@ -16,6 +16,17 @@ export interface FakeUpstream {
 }
 
 export const TOKEN = "d65f1adb-8ebc-48dc-be8b-20c773ba1565";
+/**
+ * A caller key: live mode and production require caller authentication. `graphql()` sends it unless
+ * the test sets its own `authorization` header.
+ */
+export const CALLER_KEY = "test-caller-key-0123456789abcdef";
+/** Live mode on the injected fake: any base URL, a secret key and the caller key. */
+export const LIVE_ENV = {
+  FLINKS_BASE_URL: "http://flinks.test",
+  FLINKS_SECRET_KEY: "test-secret-key",
+  GATEWAY_API_KEYS: CALLER_KEY,
+};
 export const LOGIN_ID = "5e115eac-1209-4f19-641c-08d6d484e2fe";
 export const REQUEST_ID = "9022abc2-8a2e-4b06-a06e-c3e5449c4d10";
 
@@ -102,7 +113,7 @@ export async function graphql(
 ): Promise<GraphQLResponse> {
   const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY}`, ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();

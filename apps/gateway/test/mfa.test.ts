@@ -5,6 +5,7 @@ import {
   fakeUpstream,
   graphql,
   issuesOf,
+  LIVE_ENV,
   LOGIN_ID,
   mfaRequired,
   REQUEST_ID,
@@ -171,10 +172,7 @@ describe("submitMfa", () => {
 
   test("a handle from a gateway with another secret key does not open", async () => {
     const { handle } = await startMfa();
-    const other = testGateway(fakeUpstream({}), {
-      FLINKS_BASE_URL: "http://flinks.test",
-      FLINKS_SECRET_KEY: "another-key",
-    });
+    const other = testGateway(fakeUpstream({}), { ...LIVE_ENV, FLINKS_SECRET_KEY: "another-key" });
     const response = await graphql(other, SUBMIT_MFA, {
       input: { handle, responses: [{ prompt: "q", answers: ["a"] }] },
     });

@@ -1,10 +1,6 @@
 import { Secret } from "@flinks-authorize/client";
 import { describe, expect, it } from "vitest";
-import {
-  createSessionHandles,
-  type OpenResult,
-  TOKEN_LIFETIME_MS,
-} from "../src/session-handle.js";
+import { createSessionHandles, type OpenResult, TOKEN_LIFETIME_MS } from "../src/session-handle.js";
 
 const SECRET_KEY = "gateway-secret-key-1";
 const CUSTOMER_ID = "43387ca6-0391-4c82-857d-70d95f087ecb";

@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorized, LOGIN_ID } from "./harness.js";
+import { authorized, CALLER_KEY, LOGIN_ID } from "./harness.js";
 import { freePort, postGraphQL, sleep } from "./support/processes.js";
 
 /**
@@ -106,6 +106,7 @@ function startGateway(name: string, port: number, secretKey: string): Instance {
     PORT: String(port),
     HOST: "127.0.0.1",
     NODE_ENV: "test",
+    GATEWAY_API_KEYS: CALLER_KEY,
   };
   for (const name of ["FLINKS_INSTANCE", "FLINKS_CUSTOMER_ID", "FLINKS_MOCK_URL", "FLINKS_TIMEOUT_MS"]) {
     delete env[name];

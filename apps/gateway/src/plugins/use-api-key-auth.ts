@@ -14,7 +14,8 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
  * Every GraphQL request needs `Authorization: Bearer <key>` with one of the configured keys.
  * Keys are compared as SHA-256 digests with `timingSafeEqual`, every key each time, so neither the
  * length nor the position of a match leaks through timing. Anything else gets HTTP 401 with a
- * GraphQL-shaped error body.
+ * GraphQL-shaped error body. It answers from `onRequest` with `endResponse`: an error thrown there does
+ * not reach Yoga's error handling (a `createGraphQLError` with `extensions.http` would be a 500).
  */
 export function useApiKeyAuth({ keys, openPaths }: ApiKeyAuthOptions): Plugin {
   const expected = keys.map(digest);
@@ -41,6 +42,8 @@ export function useApiKeyAuth({ keys, openPaths }: ApiKeyAuthOptions): Plugin {
             headers: {
               "content-type": "application/json; charset=utf-8",
               "www-authenticate": 'Bearer realm="graphql"',
+              // An unauthenticated client gets no keep-alive connection to hold.
+              connection: "close",
             },
           },
         ),

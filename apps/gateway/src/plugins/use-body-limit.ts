@@ -1,56 +1,92 @@
-import { createGraphQLError, type Plugin } from "graphql-yoga";
+import { createGraphQLError, type GraphQLParams, type Plugin } from "graphql-yoga";
 
 /** Bodies above this get 413. The largest legitimate operation here is a few kilobytes. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
-const tooLarge = (limit: number) =>
-  createGraphQLError(`Request body exceeds ${limit} bytes.`, {
-    extensions: { code: "PAYLOAD_TOO_LARGE", http: { status: 413 } },
-  });
-
-/**
- * Yoga has no body cap of its own. A declared Content-Length over the limit is refused before anything
- * is read; any other JSON body is read only up to the limit. Parsing JSON here also keeps the parser's
- * own message out of the answer: V8 quotes a piece of the body in it, which may hold a password.
- */
 export interface BodyLimitOptions {
   /**
-   * Largest request body accepted, in bytes.
+   * Largest request body accepted, in bytes, whatever its content type or transfer encoding.
    * @default 65536
    */
   maxBytes?: number;
 }
 
-export function useBodyLimit({ maxBytes: limit = DEFAULT_BODY_LIMIT_BYTES }: BodyLimitOptions = {}): Plugin {
+const refusal = (message: string, code: string, status: number) =>
+  createGraphQLError(message, {
+    // A refused body may still be arriving: close the connection rather than read the rest.
+    extensions: { code, http: { status, headers: { connection: "close" } } },
+  });
+
+const badRequest = (message: string) => refusal(message, "BAD_REQUEST", 400);
+
+/** How each accepted content type becomes GraphQL parameters, from a body already read under the cap. */
+const parsers: Array<[RegExp, (text: string) => GraphQLParams]> = [
+  [/^application\/(json|graphql-response\+json)\b/i, parseJson],
+  [/^application\/graphql\b/i, (text) => ({ query: text })],
+  [/^application\/x-www-form-urlencoded\b/i, parseForm],
+];
+
+/**
+ * Yoga has no body cap of its own (its parsers read up to 25 MB). Every POST body is read here, only up
+ * to the cap, before anything else sees it: a declared Content-Length over it is refused before reading,
+ * and a chunked body is counted while it arrives. Content types the gateway does not accept (multipart
+ * uploads among them) are refused without reading. Parsing JSON here also keeps the parser's own message
+ * out of the answer: V8 quotes a piece of the body in it, which may hold a password.
+ */
+export function useBodyLimit({ maxBytes = DEFAULT_BODY_LIMIT_BYTES }: BodyLimitOptions = {}): Plugin {
+  const tooLarge = () => refusal(`Request body exceeds ${maxBytes} bytes.`, "PAYLOAD_TOO_LARGE", 413);
   return {
     onRequestParse({ request, setRequestParser }) {
       const declared = request.headers.get("content-length");
-      if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+      if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
       if (request.method !== "POST") return;
       const contentType = request.headers.get("content-type") ?? "";
-      if (!/^application\/(json|graphql-response\+json)\b/i.test(contentType)) return;
-      setRequestParser(async (req) => {
-        const text = await readUpTo(req, limit);
-        let params: unknown;
-        try {
-          params = JSON.parse(text);
-        } catch {
-          throw createGraphQLError("POST body sent invalid JSON.", {
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-          });
-        }
-        if (params === null || typeof params !== "object") {
-          throw createGraphQLError("POST body is expected to be an object or an array.", {
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-          });
-        }
-        return params as Record<string, unknown>;
-      });
+      const parse = parsers.find(([type]) => type.test(contentType))?.[1];
+      if (!parse) {
+        throw refusal(
+          "Unsupported content type: send application/json (or application/graphql).",
+          "UNSUPPORTED_MEDIA_TYPE",
+          415,
+        );
+      }
+      setRequestParser(async (req) => parse(await readUpTo(req, maxBytes, tooLarge)));
     },
   };
 }
 
-async function readUpTo(request: Request, limit: number): Promise<string> {
+function parseJson(text: string): GraphQLParams {
+  let params: unknown;
+  try {
+    params = JSON.parse(text);
+  } catch {
+    throw badRequest("POST body sent invalid JSON.");
+  }
+  if (params === null || typeof params !== "object") {
+    throw badRequest("POST body is expected to be an object or an array.");
+  }
+  return params as GraphQLParams;
+}
+
+function parseForm(text: string): GraphQLParams {
+  const form = new URLSearchParams(text);
+  const json = (name: string) => {
+    const value = form.get(name);
+    if (value === null || value === "") return undefined;
+    try {
+      return JSON.parse(value) as Record<string, unknown>;
+    } catch {
+      throw badRequest(`The ${name} field is not valid JSON.`);
+    }
+  };
+  return {
+    query: form.get("query") ?? undefined,
+    operationName: form.get("operationName") ?? undefined,
+    variables: json("variables"),
+    extensions: json("extensions"),
+  };
+}
+
+async function readUpTo(request: Request, limit: number, tooLarge: () => Error): Promise<string> {
   const reader = request.body?.getReader();
   if (!reader) return "";
   const chunks: Uint8Array[] = [];
@@ -61,7 +97,7 @@ async function readUpTo(request: Request, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw tooLarge(limit);
+      throw tooLarge();
     }
     chunks.push(value);
   }

@@ -13,23 +13,37 @@ const patterns: Array<[RegExp, string]> = [
   [/^(Expected value of type "[^"]+"), found [\s\S]*?(;|$)/, "$1$2"],
 ];
 
-export function scrubMessage(message: string): string {
+/** An unknown enum value is quoted wherever it appears, in a literal or a variable. */
+const UNKNOWN_ENUM_VALUE = /Value (?:"(?:[^"\\]|\\.)*"|\S+) does not exist in ("[^"]+" enum)/g;
+/** graphql-js's suggestions name schema fields and enum values ("Did you mean the enum value "EN"?"). */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+export function scrubMessage(message: string, hideSuggestions = false): string {
   let scrubbed = message;
   for (const [pattern, replacement] of patterns) scrubbed = scrubbed.replace(pattern, replacement);
+  scrubbed = scrubbed.replace(UNKNOWN_ENUM_VALUE, "Value does not exist in $1");
+  if (hideSuggestions) scrubbed = scrubbed.replace(SUGGESTION, "");
   // A nested reason can quote the value again ("…; String cannot represent a non string value: 42").
   return scrubbed.replace(/(cannot represent [\w -]*value): [\s\S]*$/, "$1.");
 }
 
-const scrub = (error: unknown) =>
-  error instanceof GraphQLError && scrubMessage(error.message) !== error.message
-    ? new GraphQLError(scrubMessage(error.message), {
-        nodes: error.nodes,
-        path: error.path,
-        extensions: error.extensions,
-      })
-    : error;
+export interface ScrubbedInputErrorsOptions {
+  /**
+   * Also drop graphql-js's "Did you mean …?" suggestions, which name schema fields and enum values.
+   * @default false
+   */
+  hideSuggestions?: boolean;
+}
 
-export function useScrubbedInputErrors(): Plugin {
+export function useScrubbedInputErrors({ hideSuggestions = false }: ScrubbedInputErrorsOptions = {}): Plugin {
+  const scrub = (error: unknown) => {
+    if (!(error instanceof GraphQLError)) return error;
+    const message = scrubMessage(error.message, hideSuggestions);
+    return message === error.message
+      ? error
+      : new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: error.extensions });
+  };
+
   return {
     onValidate() {
       return ({ result, setResult }) => {

@@ -4,6 +4,7 @@ import { ON_MOCK, TARGET_URL } from "@flinks-authorize/spec/test-support/contrac
 import { afterAll, afterEach } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway } from "../../src/yoga.js";
+import { CALLER_KEY } from "../harness.js";
 
 /**
  * The gateway's environment: mock mode on our Prism (Prefer is forwarded), live mode on anything else.
@@ -17,6 +18,7 @@ export const gatewayEnv = (): Record<string, string> =>
         LOG_LEVEL: "silent",
         FLINKS_TOKEN_POOL_SIZE: "0",
         FLINKS_BASE_URL: TARGET_URL,
+        GATEWAY_API_KEYS: CALLER_KEY,
         // Prism accepts any non-empty key; a real upstream needs FLINKS_TEST_SECRET_KEY.
         FLINKS_SECRET_KEY: process.env.FLINKS_TEST_SECRET_KEY ?? "contract-test-secret",
         ...(process.env.FLINKS_TEST_CUSTOMER_ID && {

@@ -7,7 +7,7 @@ import { type PrismServer, startPrism } from "@flinks-authorize/spec/test-suppor
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway, type Gateway } from "../../src/yoga.js";
-import { AUTHORIZE, graphql } from "../harness.js";
+import { AUTHORIZE, CALLER_KEY, graphql } from "../harness.js";
 import { LOGIN_ID } from "./support.js";
 
 /*
@@ -58,6 +58,7 @@ const gatewayOn = (baseUrl: string) =>
       LOG_LEVEL: "silent",
       FLINKS_BASE_URL: baseUrl,
       FLINKS_SECRET_KEY: "stub-secret-key",
+      GATEWAY_API_KEYS: CALLER_KEY,
     }),
     { fetch: guard.fetch },
   );

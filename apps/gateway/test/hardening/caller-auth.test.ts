@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { createGateway } from "../../src/yoga.js";
-import { AUTHORIZE, fakeUpstream, LOGIN_ID } from "../harness.js";
+import { AUTHORIZE, fakeUpstream, LIVE_ENV, LOGIN_ID } from "../harness.js";
 
 const KEY_A = "key-a-0123456789abcdef";
 const KEY_B = "key-b-fedcba9876543210";
@@ -69,8 +69,9 @@ describe("caller authentication with GATEWAY_API_KEYS", () => {
 
 describe("production defaults", () => {
   test("NODE_ENV=production refuses to start without GATEWAY_API_KEYS", () => {
-    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/GATEWAY_API_KEYS is required/);
+    const production = { NODE_ENV: "production", ...LIVE_ENV, GATEWAY_API_KEYS: undefined };
+    expect(() => loadConfig(production)).toThrow(ConfigError);
+    expect(() => loadConfig(production)).toThrow(/GATEWAY_API_KEYS: is required/);
   });
 
   const introspection = JSON.stringify({ query: "{ __schema { queryType { name } } }" });
@@ -81,7 +82,11 @@ describe("production defaults", () => {
     });
 
   test("production: no GraphiQL, no introspection", async () => {
-    const { gateway } = gatewayWith({ NODE_ENV: "production" });
+    const { gateway } = gatewayWith({
+      NODE_ENV: "production",
+      FLINKS_BASE_URL: "http://flinks.test",
+      FLINKS_SECRET_KEY: "s",
+    });
     const page = await ask(gateway, { headers: { accept: "text/html" } });
     expect(await page.text()).not.toContain("<html");
     const response = await ask(gateway, {
@@ -93,7 +98,12 @@ describe("production defaults", () => {
   });
 
   test("production with GATEWAY_INTROSPECTION=true: introspection works", async () => {
-    const { gateway } = gatewayWith({ NODE_ENV: "production", GATEWAY_INTROSPECTION: "true" });
+    const { gateway } = gatewayWith({
+      NODE_ENV: "production",
+      FLINKS_BASE_URL: "http://flinks.test",
+      FLINKS_SECRET_KEY: "s",
+      GATEWAY_INTROSPECTION: "true",
+    });
     const response = await ask(gateway, {
       method: "POST",
       headers: { "content-type": "application/json" },

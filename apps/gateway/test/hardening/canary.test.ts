@@ -5,6 +5,7 @@ import { createGateway } from "../../src/yoga.js";
 import {
   AUTHORIZE,
   authorized,
+  CALLER_KEY,
   fakeUpstream,
   graphql,
   LOGIN_ID,
@@ -45,6 +46,7 @@ function harness(authorize: Scenario, token?: Scenario, extraEnv: Record<string,
       LOG_LEVEL: "trace",
       FLINKS_BASE_URL: "http://flinks.test",
       FLINKS_SECRET_KEY: CANARY.secretKey,
+      GATEWAY_API_KEYS: CALLER_KEY,
       FLINKS_TIMEOUT_MS: "100",
       FLINKS_LIVE_TIMEOUT_MS: "100",
       FLINKS_TOKEN_TIMEOUT_MS: "100",
@@ -64,7 +66,7 @@ async function drive(h: ReturnType<typeof harness>, input: Record<string, unknow
   if (raw !== undefined) {
     const response = await h.gateway.yoga.fetch("http://gateway.test/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY}` },
       body: raw,
     });
     seen.push(await response.text(), JSON.stringify([...response.headers]));

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway, type Gateway } from "../../src/yoga.js";
-import { AUTHORIZE, LOGIN_ID } from "../harness.js";
+import { AUTHORIZE, CALLER_KEY, LOGIN_ID } from "../harness.js";
 import { sleep, within } from "../support/processes.js";
 import { type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
@@ -26,8 +26,10 @@ beforeAll(async () => {
       LOG_LEVEL: "silent",
       FLINKS_BASE_URL: upstream.url,
       FLINKS_SECRET_KEY: "cancellation-secret",
+      GATEWAY_API_KEYS: CALLER_KEY,
       // Far beyond the test: only the caller's disconnect can end the upstream call in time.
       FLINKS_TIMEOUT_MS: "30000",
+      FLINKS_LIVE_TIMEOUT_MS: "30000",
     }),
   );
   server = createServer(gateway.yoga);
@@ -60,7 +62,11 @@ function startAuthorize() {
     path: "/graphql",
     method: "POST",
     agent: false,
-    headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${CALLER_KEY}`,
+      "content-length": Buffer.byteLength(body),
+    },
   });
   let settled: "response" | "error" | undefined;
   request.on("response", (response) => {
@@ -106,7 +112,7 @@ describe("caller disconnects", () => {
     upstream.faults.authorize = "ok";
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY}` },
       body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } }),
       signal: AbortSignal.timeout(5_000),
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway, type Gateway } from "../../src/yoga.js";
-import { AUTHORIZE, authorized, graphql, LOGIN_ID } from "../harness.js";
+import { AUTHORIZE, authorized, CALLER_KEY, graphql, LOGIN_ID } from "../harness.js";
 import { type Fault, type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
 // Faults on a real loopback server through the gateway's real transport. Each must become a typed
@@ -18,12 +18,15 @@ beforeAll(async () => {
       LOG_LEVEL: "silent",
       FLINKS_BASE_URL: upstream.url,
       FLINKS_SECRET_KEY: "fault-secret",
+      GATEWAY_API_KEYS: CALLER_KEY,
       FLINKS_TIMEOUT_MS: String(TIMEOUT_MS),
       FLINKS_TOKEN_TIMEOUT_MS: String(TIMEOUT_MS),
       // Faults are injected per call and calls are counted: no background token minting.
       FLINKS_TOKEN_POOL_SIZE: "0",
     }),
   );
+  // Warm up (first connection, JIT) so each case measures only its fault.
+  await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
 });
 afterAll(async () => {
   await gateway.close();
@@ -96,7 +99,11 @@ describe("every upstream fault is a typed result within the deadline", () => {
   test("the request id is forwarded upstream and echoed back", async () => {
     const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", "x-request-id": "trace-123" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${CALLER_KEY}`,
+        "x-request-id": "trace-123",
+      },
       body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } }),
     });
     expect(response.headers.get("x-request-id")).toBe("trace-123");
@@ -106,7 +113,11 @@ describe("every upstream fault is a typed result within the deadline", () => {
   test("an unsafe incoming request id is replaced by a fresh one", async () => {
     const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", "x-request-id": "bad id\twith spaces" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${CALLER_KEY}`,
+        "x-request-id": "bad id\twith spaces",
+      },
       body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } }),
     });
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);

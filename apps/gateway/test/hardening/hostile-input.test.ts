@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { AUTHORIZE, fakeUpstream, LOGIN_ID, SUBMIT_MFA, testGateway } from "../harness.js";
+import { AUTHORIZE, fakeUpstream, LIVE_ENV, LOGIN_ID, SUBMIT_MFA, testGateway } from "../harness.js";
 
 // Hostile or broken requests. None may yield a 5xx, a stack trace, or reach Flinks; the gateway keeps
 // serving afterwards.
@@ -100,7 +100,11 @@ describe("hostile requests", () => {
   });
 
   test("a depth bomb is refused in production (the schema has no cycles; only introspection nests deeply)", async () => {
-    const production = testGateway(upstream, { NODE_ENV: "production", GATEWAY_API_KEYS: "k".repeat(16) });
+    const production = testGateway(upstream, {
+      ...LIVE_ENV,
+      NODE_ENV: "production",
+      GATEWAY_API_KEYS: "k".repeat(16),
+    });
     const response = await production.yoga.fetch(url, {
       method: "POST",
       headers: { ...json, authorization: `Bearer ${"k".repeat(16)}` },
@@ -119,6 +123,43 @@ describe("hostile requests", () => {
       body: JSON.stringify({ query: twoAliases }),
     });
     expect(JSON.stringify(await response.json())).toMatch(/aliases/i);
+  });
+});
+
+describe("one request, one session call", () => {
+  // Alias limits alone let one request make five Authorize calls: four aliased authorize and a submitMfa.
+  const authorize = (alias = "") => `${alias}authorize(input: { loginId: "${LOGIN_ID}" }) { __typename }`;
+  const submitMfa = `submitMfa(input: { handle: "h", responses: [{ prompt: "p", answers: ["a"] }] }) { __typename }`;
+  test.each([
+    ["two aliased authorize", `mutation { ${authorize("a: ")} ${authorize("b: ")} }`],
+    ["authorize and submitMfa", `mutation { ${authorize()} ${submitMfa} }`],
+    [
+      "a second field through a fragment",
+      `mutation { ${authorize()} ...More } fragment More on Mutation { ${submitMfa} }`,
+    ],
+    [
+      "a second field through an inline fragment",
+      `mutation { ${authorize()} ... on Mutation { ${authorize("x: ")} } }`,
+    ],
+  ])("%s: refused before anything runs", async (_, query) => {
+    const response = await gateway.yoga.fetch(url, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ query }),
+    });
+    const text = await response.text();
+    expect(text).toContain("TOO_MANY_SESSION_CALLS");
+    expect(upstream.calls).toEqual([]);
+  });
+
+  test("one session field, with __typename beside it, runs", async () => {
+    const query = `mutation { __typename ${authorize()} }`;
+    const response = await gateway.yoga.fetch(url, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ query }),
+    });
+    expect(JSON.parse(await response.text()).data.authorize.__typename).toBe("Authorized");
   });
 });
 

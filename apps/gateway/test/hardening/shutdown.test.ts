@@ -3,7 +3,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { AUTHORIZE, authorized, LOGIN_ID } from "../harness.js";
+import { AUTHORIZE, authorized, CALLER_KEY, LOGIN_ID } from "../harness.js";
 import { freePort, sleep, within } from "../support/processes.js";
 import { type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
@@ -38,6 +38,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<Instance>
   Object.assign(childEnv, {
     FLINKS_BASE_URL: upstream.url,
     FLINKS_SECRET_KEY: "shutdown-secret",
+    GATEWAY_API_KEYS: CALLER_KEY,
     PORT: String(port),
     HOST: "127.0.0.1",
     NODE_ENV: "test",
@@ -122,7 +123,11 @@ function authorize(instance: Instance, keepAlive: boolean) {
     path: "/graphql",
     method: "POST",
     agent: agent ?? false,
-    headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${CALLER_KEY}`,
+      "content-length": Buffer.byteLength(payload),
+    },
   });
   const answer = new Promise<Answer>((resolve, reject) => {
     request.on("error", reject);

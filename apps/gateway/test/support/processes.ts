@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { connect, createServer } from "node:net";
 import { expect } from "vitest";
+import { CALLER_KEY } from "../harness.js";
 
 /** Helpers for tests that run the gateway, Prism or `pnpm start` as real processes on loopback. */
 
@@ -49,7 +50,7 @@ export async function postGraphQL(
 ): Promise<Record<string, Record<string, unknown>>> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY}`, ...headers },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(20_000),
   });
