@@ -8,6 +8,7 @@ import {
   type Pending,
   type TransportFailure,
 } from "@flinks-authorize/client";
+import { createGraphQLError } from "graphql-yoga";
 import type { TokenFailure } from "./authorize-tokens.js";
 import {
   AccountActionRequiredError,
@@ -181,6 +182,14 @@ export function resultOf(step: UpstreamStep, handles: Pick<SessionHandles, "seal
       });
     case "tokenFailure":
       return resultFromTokenFailure(step.outcome);
+    case "mockPreferUnserved":
+      // A developer's request in mock mode, not an outcome Flinks could have: a plain GraphQL error.
+      throw createGraphQLError(
+        `Mock mode: Prism could not answer "Prefer: ${boundedText(step.prefer, 200)}" (it answered HTTP ${step.status}). ` +
+          "Prism serves a named example only with the status it is documented under, e.g. " +
+          '"code=401, example=INVALID_PASSWORD": see the README\'s Prefer table.',
+        { extensions: { code: "MOCK_PREFER_UNSERVED" } },
+      );
     case "answered":
       return resultFromAuthorize(step.outcome, step, handles);
   }

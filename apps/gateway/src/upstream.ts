@@ -25,6 +25,8 @@ export type UpstreamStep =
   /** No upstream slot freed within the bounded wait: nothing was sent. */
   | { kind: "busy"; retryAfterSeconds: number }
   | { kind: "tokenFailure"; outcome: TokenFailure }
+  /** Mock mode: Prism could not answer the caller's `Prefer` header (no such example for that status). */
+  | { kind: "mockPreferUnserved"; prefer: string; status: number }
   | {
       kind: "answered";
       call: SessionCall;
@@ -155,6 +157,10 @@ export function createUpstreamFactory({ flinks, tokens, slots, logger, settings 
       const started = performance.now();
       const outcome = await flinks.authorize(session.token, body, options);
       logCall("Authorize", started, waitedMs, outcome);
+      // Prism answers an unsatisfiable Prefer with its own problem+json, which the contract rejects.
+      if (prefer !== null && outcome.kind === "unexpectedResponse") {
+        return { kind: "mockPreferUnserved", prefer, status: outcome.status };
+      }
       return { kind: "answered", call, outcome, session, sent: secretsIn(session.token, body) };
     };
 

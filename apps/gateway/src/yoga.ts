@@ -111,7 +111,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       useScrubbedInputErrors({ hideSuggestions: production }),
       useReadinessCheck({
         endpoint: "/ready",
-        check: createReadinessCheck({ fetch: options.fetch, baseUrl: flinks.baseUrl }),
+        check: createReadinessCheck({
+          baseUrl: flinks.baseUrl,
+          // An injected fetch (tests) stands for the upstream, whatever the mode.
+          probe: config.mode === "mock" && !options.fetch ? "tcp" : "http",
+          fetch: options.fetch,
+        }),
       }),
     ],
     context: ({ request }) => ({ upstream: upstreamOf(request), handles, spentHandles, mode: config.mode }),

@@ -111,6 +111,28 @@ describe("every documented Authorize outcome through the gateway", () => {
       expect(authorizeCall?.headers.get("flinks-auth-key")).toBe(defaultToken?.value.Token);
     },
   );
+
+  test
+    .skipIf(NOT_ON_MOCK)
+    .each([
+      "code=500, example=INVALID_PASSWORD",
+      "code=401, example=NO_SUCH_EXAMPLE",
+      "code=418",
+      "example=INVALID_PASSWORD",
+    ])(
+    mockOnly("a Prefer Prism cannot serve (%s) is a mock-mode error naming the header"),
+    async (prefer) => {
+      const response = await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } }, { prefer });
+      const [error, ...more] = (response.body.errors ?? []) as Array<{
+        message: string;
+        extensions?: { code?: string };
+      }>;
+      expect(more).toEqual([]);
+      expect(error?.extensions?.code).toBe("MOCK_PREFER_UNSERVED");
+      expect(error?.message).toContain(`"Prefer: ${prefer}"`);
+      expect(error?.message).toContain("Prefer table");
+    },
+  );
 });
 
 // The gateway forwards Prefer to Authorize only, so a second gateway adds it to the token call on the way
