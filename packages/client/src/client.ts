@@ -3,7 +3,11 @@ import { INSTANCE_PATTERN, UUID_PATTERN } from "./constants.js";
 import { isRetryable } from "./flinks-codes.js";
 import type { components, paths } from "./generated/openapi.js";
 import { responseValidators } from "./generated/response-validators.js";
-import { validateAuthorizeRequest } from "./generated/validators.js";
+import {
+  type Validator,
+  validateAuthorizeAsyncRequest,
+  validateAuthorizeRequest,
+} from "./generated/validators.js";
 import type {
   AuthorizeOutcome,
   FlinksError,
@@ -23,7 +27,12 @@ export type CachedAuthorizeRequest = Shared & Required<Pick<Body, "LoginId">>;
 export type LiveAuthorizeRequest = Shared & Required<Pick<Body, "Institution" | "Username" | "Password">>;
 /** The second call of an MFA round trip: the 203's RequestId and an answer list per prompt. */
 export type MfaAnswerRequest = Shared & Required<Pick<Body, "RequestId" | "SecurityResponses">>;
+/** What Authorize takes. A poll is not one of them: a 202 from Authorize continues on AuthorizeAsync. */
 export type AuthorizeRequest = CachedAuthorizeRequest | LiveAuthorizeRequest | MfaAnswerRequest;
+/** Polls an AuthorizeAsync flow: the RequestId of its 202, alone. */
+export type PollRequest = components["schemas"]["AuthorizePollRequest"];
+/** What AuthorizeAsync takes: a request that starts the flow or answers its MFA challenges, or a poll. */
+export type AuthorizeAsyncRequest = AuthorizeRequest | PollRequest;
 
 export interface FlinksClientOptions {
   /** Origin of the API, e.g. `http://127.0.0.1:4010` for Prism. Wins over `instance`. */
@@ -63,6 +72,17 @@ export interface FlinksClient {
   authorize(
     token: Secret | string,
     request: AuthorizeRequest,
+    options?: CallOptions,
+  ): Promise<AuthorizeOutcome>;
+  /**
+   * One call of an AuthorizeAsync flow, which Flinks enables per customer: start it (any
+   * `AuthorizeRequest`), poll it (`{ RequestId }` of its 202), or answer its 203. `pending` means poll
+   * again; the caller chooses when, since each call answers once and nothing polls on its own. Send
+   * the same token on every call of one flow.
+   */
+  authorizeAsync(
+    token: Secret | string,
+    request: AuthorizeAsyncRequest,
     options?: CallOptions,
   ): Promise<AuthorizeOutcome>;
   /** The origin calls go to. */
@@ -117,6 +137,54 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
     signal,
   });
 
+  /** Authorize and AuthorizeAsync: the same checks, the same answers, the same outcomes. */
+  const openSession = (
+    operation: SessionOperation,
+    validateRequest: Validator<unknown>,
+    token: Secret | string,
+    request: AuthorizeAsyncRequest,
+    callOptions: CallOptions,
+    post: (
+      init: ReturnType<typeof requestInit>,
+    ) => Promise<{ response: Response; data?: unknown; error?: unknown }>,
+  ): Promise<AuthorizeOutcome> => {
+    const authorizeToken = asSecret(token);
+    if (!validateRequest(request)) {
+      const issue = validateRequest.errors?.[0];
+      // The path and Ajv's message name the field; the value (maybe a password) is never quoted.
+      const where = issue?.instancePath ? `${issue.instancePath} ` : "";
+      // Ajv would name the first mode's missing field, which misleads the likeliest mistake here.
+      const why = validateAuthorizeAsyncRequest(request)
+        ? "a RequestId alone is a poll, which only AuthorizeAsync takes"
+        : `${where}${issue?.message ?? "is invalid"}`;
+      return Promise.resolve({
+        kind: "invalidRequest",
+        message: `The ${flinksName[operation]} request breaks the contract: ${why}.`,
+      });
+    }
+    return withDeadline(callOptions, defaultTimeoutMs, async (signal) => {
+      const { response, data, error } = await post(requestInit(authorizeToken, callOptions, signal));
+      const answer = readAnswer(operation, response, data ?? error);
+      if (answer.kind === "unexpectedResponse") return answer;
+      switch (answer.status) {
+        case 200:
+          return { kind: "authorized", status: 200, body: answer.body };
+        case 203:
+          return { kind: "mfaRequired", status: 203, body: answer.body };
+        case 202:
+          return {
+            kind: "pending",
+            status: 202,
+            flinksCode: answer.body.FlinksCode,
+            requestId: answer.body.RequestId,
+            body: answer.body,
+          };
+        default:
+          return flinksError(answer.status, answer.body);
+      }
+    });
+  };
+
   return {
     baseUrl,
 
@@ -138,53 +206,35 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
       });
     },
 
-    authorize(token, request, callOptions = {}) {
-      const authorizeToken = asSecret(token);
-      if (!validateAuthorizeRequest(request)) {
-        const issue = validateAuthorizeRequest.errors?.[0];
-        // The path and Ajv's message name the field; the value (maybe a password) is never quoted.
-        const where = issue?.instancePath ? `${issue.instancePath} ` : "";
-        return Promise.resolve({
-          kind: "invalidRequest",
-          message: `The Authorize request breaks the contract: ${where}${issue?.message ?? "is invalid"}.`,
-        });
-      }
-      return withDeadline(callOptions, defaultTimeoutMs, async (signal) => {
-        const { response, data, error } = await http.POST("/v3/{customerId}/BankingServices/Authorize", {
-          ...requestInit(authorizeToken, callOptions, signal),
-          body: request,
-        });
-        const answer = readAnswer("authorize", response, data ?? error);
-        if (answer.kind === "unexpectedResponse") return answer;
-        switch (answer.status) {
-          case 200:
-            return { kind: "authorized", status: 200, body: answer.body };
-          case 203:
-            return { kind: "mfaRequired", status: 203, body: answer.body };
-          case 202:
-            return {
-              kind: "pending",
-              status: 202,
-              flinksCode: answer.body.FlinksCode,
-              requestId: answer.body.RequestId,
-              body: answer.body,
-            };
-          default:
-            return flinksError(answer.status, answer.body);
-        }
-      });
-    },
+    authorize: (token, request, callOptions = {}) =>
+      openSession("authorize", validateAuthorizeRequest, token, request, callOptions, (init) =>
+        http.POST("/v3/{customerId}/BankingServices/Authorize", { ...init, body: request }),
+      ),
+
+    authorizeAsync: (token, request, callOptions = {}) =>
+      openSession("authorizeAsync", validateAuthorizeAsyncRequest, token, request, callOptions, (init) =>
+        http.POST("/v3/{customerId}/BankingServices/AuthorizeAsync", { ...init, body: request }),
+      ),
   };
 }
 
 type Validators = typeof responseValidators;
-type Documented<Op extends keyof Validators> = {
-  [S in keyof Validators[Op]]: {
-    kind: "documented";
-    status: S;
-    body: Validators[Op][S] extends (data: unknown) => data is infer T ? T : never;
-  };
-}[keyof Validators[Op]];
+type SessionOperation = "authorize" | "authorizeAsync";
+/** Flinks' own name of each operation, for messages. */
+const flinksName: Record<SessionOperation, string> = {
+  authorize: "Authorize",
+  authorizeAsync: "AuthorizeAsync",
+};
+/** A documented answer of each operation in `Op` (distributed, so a union of operations narrows too). */
+type Documented<Op extends keyof Validators> = Op extends keyof Validators
+  ? {
+      [S in keyof Validators[Op]]: {
+        kind: "documented";
+        status: S;
+        body: Validators[Op][S] extends (data: unknown) => data is infer T ? T : never;
+      };
+    }[keyof Validators[Op]]
+  : never;
 
 /** Checks an answer against the contract: a documented status, a JSON body, and that status' schema. */
 function readAnswer<Op extends keyof Validators>(

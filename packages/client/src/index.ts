@@ -1,4 +1,5 @@
 export {
+  type AuthorizeAsyncRequest,
   type AuthorizeRequest,
   type CachedAuthorizeRequest,
   type CallOptions,
@@ -7,6 +8,7 @@ export {
   type FlinksClientOptions,
   type LiveAuthorizeRequest,
   type MfaAnswerRequest,
+  type PollRequest,
   resolveBaseUrl,
 } from "./client.js";
 export { INSTANCE_PATTERN, TOOLBOX_CUSTOMER_ID, UUID_PATTERN } from "./constants.js";

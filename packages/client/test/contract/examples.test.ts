@@ -1,6 +1,6 @@
 import { documentedOperations, type ResponseExample } from "@flinks-authorize/spec/test-support/examples";
 import { describe, expect, test } from "vitest";
-import type { AuthorizeRequest, Outcome } from "../../src/index.js";
+import type { AuthorizeAsyncRequest, AuthorizeRequest, Outcome } from "../../src/index.js";
 import { contractClient, mockOnly, NOT_ON_MOCK, requests, SECRET_KEY } from "./support.js";
 
 // Every named example of every documented status, served by Prism (`Prefer: code=…, example=…`) and read
@@ -32,10 +32,24 @@ function requestFor(example: ResponseExample): AuthorizeRequest {
   if (MFA_CODES.has(code)) return requests.mfaAnswer;
   return requests.cached;
 }
+/** On AuthorizeAsync a flow starts with a 202, and a poll is what reaches its 200, 203 and session errors. */
+function asyncRequestFor(example: ResponseExample): AuthorizeAsyncRequest {
+  if (example.status === 202) return requests.live;
+  if ([200, 203, 400].includes(example.status)) return requests.poll;
+  return requestFor(example);
+}
+
+const TOKEN = "d65f1adb-8ebc-48dc-be8b-20c773ba1565";
+const calls: Record<string, (example: ResponseExample, prefer: string) => Promise<Outcome>> = {
+  generateAuthorizeToken: (_, prefer) => client.generateAuthorizeToken(SECRET_KEY, { headers: { prefer } }),
+  authorize: (example, prefer) => client.authorize(TOKEN, requestFor(example), { headers: { prefer } }),
+  authorizeAsync: (example, prefer) =>
+    client.authorizeAsync(TOKEN, asyncRequestFor(example), { headers: { prefer } }),
+};
 
 describe("the spec", () => {
-  test("documents both operations, and a named example for every status they document", () => {
-    expect(operations.map((op) => op.operationId).sort()).toEqual(["authorize", "generateAuthorizeToken"]);
+  test("documents its operations, and a named example for every status they document", () => {
+    expect(operations.map((op) => op.operationId).sort()).toEqual(Object.keys(calls).sort());
     for (const operation of operations) {
       const exampled = new Set(operation.examples.map((example) => example.status));
       expect(operation.statuses.filter((status) => !exampled.has(status))).toEqual([]);
@@ -48,11 +62,9 @@ for (const operation of operations) {
     test.skipIf(NOT_ON_MOCK).each(operation.examples.map((example) => [example.prefer, example] as const))(
       mockOnly("Prefer: %s"),
       async (prefer, example) => {
-        const options = { headers: { prefer } };
-        const outcome =
-          example.operationId === "authorize"
-            ? await client.authorize("d65f1adb-8ebc-48dc-be8b-20c773ba1565", requestFor(example), options)
-            : await client.generateAuthorizeToken(SECRET_KEY, options);
+        const call = calls[example.operationId];
+        if (!call) throw new Error(`No call for the spec's operation ${example.operationId}.`);
+        const outcome = await call(example, prefer);
         guard.assertClean();
         expect(outcome.kind).toBe(expectedKind(example));
         const value = example.value;
