@@ -16,7 +16,13 @@ import type {
   UnexpectedResponse,
 } from "./outcomes.js";
 import { asSecret, type Secret } from "./secret.js";
-import { createKeepAliveFetch, WireRequest } from "./transport.js";
+import {
+  capResponses,
+  createKeepAliveFetch,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  WireRequest,
+} from "./transport.js";
 
 type Body = components["schemas"]["AuthorizeRequest"];
 type Shared = Pick<Body, "MostRecentCached" | "Language" | "Save" | "Tag">;
@@ -45,6 +51,13 @@ export interface FlinksClientOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Deadline of each call, answer body included. Default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * The largest answer body the client reads, in bytes. Default 1 MiB; Flinks answers a few KiB. A larger
+   * answer is `unexpectedResponse` with reason `tooLarge`: refused from its Content-Length before any of
+   * it is read, or abandoned as soon as the bytes read pass the limit, and its connection closed. It holds
+   * for a caller's `fetch` too.
+   */
+  maxResponseBytes?: number;
 }
 
 export interface CallOptions {
@@ -121,11 +134,18 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
   }
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   assertTimeout(defaultTimeoutMs);
-  const ownTransport = options.fetch ? undefined : createKeepAliveFetch();
-  // A caller's fetch gets standard Requests; the default transport also takes the lighter WireRequest.
-  const http = ownTransport
-    ? createClient<paths>({ baseUrl, fetch: ownTransport, Request: WireRequest as unknown as typeof Request })
-    : createClient<paths>({ baseUrl, fetch: options.fetch });
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  // A caller's fetch gets standard Requests and its answers capped here; the default transport caps its
+  // own, and also takes the lighter WireRequest.
+  const callerFetch = options.fetch;
+  const ownTransport = callerFetch ? undefined : createKeepAliveFetch({ maxResponseBytes });
+  const http = callerFetch
+    ? createClient<paths>({ baseUrl, fetch: capResponses(callerFetch, maxResponseBytes) })
+    : createClient<paths>({
+        baseUrl,
+        fetch: ownTransport,
+        Request: WireRequest as unknown as typeof Request,
+      });
   const path = { customerId };
   /** What both calls send besides the body: the credential (never overridable), and a raw text answer. */
   const requestInit = (credential: Secret, callOptions: CallOptions, signal: AbortSignal) => ({
@@ -349,6 +369,13 @@ async function withDeadline<T>(
     if (timedOut)
       return { kind: "timeout", timeoutMs, message: `Flinks did not answer within ${timeoutMs} ms.` };
     if (callerSignal?.aborted) return { kind: "aborted", message: "The call was aborted by its caller." };
+    if (error instanceof ResponseTooLargeError) {
+      return unexpected(
+        error.status,
+        "tooLarge",
+        `Flinks answered HTTP ${error.status} with a body over the ${error.limit}-byte limit.`,
+      );
+    }
     return networkError(error);
   } finally {
     clearTimeout(timer);

@@ -22,4 +22,10 @@ export {
 export type { components, operations, paths } from "./generated/openapi.js";
 export type * from "./outcomes.js";
 export { asSecret, Secret } from "./secret.js";
-export { createKeepAliveFetch } from "./transport.js";
+export {
+  createKeepAliveFetch,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type KeepAliveFetch,
+  type KeepAliveFetchOptions,
+  ResponseTooLargeError,
+} from "./transport.js";

@@ -73,11 +73,14 @@ export interface NetworkError {
   message: string;
 }
 
-/** Flinks answered something the contract does not allow. */
+/**
+ * Flinks answered something the contract does not allow: a status it does not document, a body that is
+ * not JSON or breaks the status' schema, or a body over `maxResponseBytes` (`tooLarge`, left unread).
+ */
 export interface UnexpectedResponse {
   kind: "unexpectedResponse";
   status: number;
-  reason: "undocumentedStatus" | "notJson" | "schemaMismatch";
+  reason: "undocumentedStatus" | "notJson" | "schemaMismatch" | "tooLarge";
   message: string;
 }
 

@@ -41,7 +41,9 @@ describe("the outcome union narrows by kind", () => {
         expectTypeOf(outcome.timeoutMs).toEqualTypeOf<number>();
         break;
       case "unexpectedResponse":
-        expectTypeOf(outcome.reason).toEqualTypeOf<"undocumentedStatus" | "notJson" | "schemaMismatch">();
+        expectTypeOf(outcome.reason).toEqualTypeOf<
+          "undocumentedStatus" | "notJson" | "schemaMismatch" | "tooLarge"
+        >();
         break;
       case "networkError":
       case "aborted":
