@@ -58,6 +58,13 @@ export interface FlinksClientOptions {
    * for a caller's `fetch` too.
    */
   maxResponseBytes?: number;
+  /**
+   * Sockets the default transport may open to Flinks at once. Default: no cap, so that the transport
+   * never queues a call out of sight; bound concurrent calls where you can see the wait and refuse it
+   * (as the gateway does), and set this only above that bound (see `createKeepAliveFetch`). Ignored with
+   * a caller's `fetch`.
+   */
+  connections?: number;
 }
 
 export interface CallOptions {
@@ -138,7 +145,9 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
   // A caller's fetch gets standard Requests and its answers capped here; the default transport caps its
   // own, and also takes the lighter WireRequest.
   const callerFetch = options.fetch;
-  const ownTransport = callerFetch ? undefined : createKeepAliveFetch({ maxResponseBytes });
+  const ownTransport = callerFetch
+    ? undefined
+    : createKeepAliveFetch({ maxResponseBytes, connections: options.connections });
   const http = callerFetch
     ? createClient<paths>({ baseUrl, fetch: capResponses(callerFetch, maxResponseBytes) })
     : createClient<paths>({
