@@ -98,8 +98,7 @@ describe("the examples are not vacuous", () => {
 
   test("a poll (RequestId alone) is an AuthorizeAsync request, never an Authorize one", () => {
     const poll = resolve({ $ref: "#/components/examples/PollRequest" }).value;
-    const compile = (name: string) =>
-      ajv.compile(rebase(resolve({ $ref: `#/components/schemas/${name}` })));
+    const compile = (name: string) => ajv.compile(rebase(resolve({ $ref: `#/components/schemas/${name}` })));
     const authorize = compile("AuthorizeRequest");
     const authorizeAsync = compile("AuthorizeAsyncRequest");
     expect(authorize(poll)).toBe(false);
