@@ -51,19 +51,14 @@ describe("every operation through the shipped transport and a validating proxy",
   });
 
   test.each([
-    ["cached", requests.cached],
-    ["live", requests.live],
-    ["MFA answer", requests.mfaAnswer],
-  ])("Authorize, %s", async (_, request) => {
-    expectPassedTheGate(await client.authorize(await authorizeToken(client), request));
-  });
-
-  test.each([
-    ["start", requests.live],
-    ["poll", requests.poll],
-    ["MFA answer", requests.mfaAnswer],
-  ])("AuthorizeAsync, %s", async (_, request) => {
-    expectPassedTheGate(await client.authorizeAsync(await authorizeToken(client), request));
+    ["Authorize, cached", (token: string) => client.authorize(token, requests.cached)],
+    ["Authorize, live", (token: string) => client.authorize(token, requests.live)],
+    ["Authorize, MFA answer", (token: string) => client.authorize(token, requests.mfaAnswer)],
+    ["AuthorizeAsync, start", (token: string) => client.authorizeAsync(token, requests.live)],
+    ["AuthorizeAsync, poll", (token: string) => client.authorizeAsync(token, requests.poll)],
+    ["AuthorizeAsync, MFA answer", (token: string) => client.authorizeAsync(token, requests.mfaAnswer)],
+  ])("%s", async (_, call) => {
+    expectPassedTheGate(await call(await authorizeToken(client)));
   });
 });
 
