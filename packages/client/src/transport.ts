@@ -11,7 +11,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
 
 const noop = () => {};
 
-/** Bytes in memory; never over a SharedArrayBuffer, which is what Blob and Response accept. */
+/** Bytes over a plain ArrayBuffer (never a shared one): the kind Blob and Response take. */
 type Bytes = Uint8Array<ArrayBuffer>;
 
 /**
@@ -31,7 +31,7 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-export function assertByteLimit(maxResponseBytes: number): void {
+function assertByteLimit(maxResponseBytes: number): void {
   if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes <= 0) {
     throw new RangeError(`maxResponseBytes must be a positive whole number, got ${maxResponseBytes}.`);
   }
