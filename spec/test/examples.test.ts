@@ -76,7 +76,7 @@ for (const [name, parameter] of Object.entries(spec.components.parameters as Rec
 
 describe("every example validates against its own schema", () => {
   test("the document has response, request and property examples", () => {
-    expect(cases.filter((c) => c.where.includes("request example")).length).toBe(3);
+    expect(cases.filter((c) => c.where.includes("request example")).length).toBe(7);
     expect(cases.length).toBeGreaterThan(60);
   });
 
@@ -94,6 +94,17 @@ describe("the examples are not vacuous", () => {
     const success = resolve({ $ref: "#/components/schemas/AuthorizeSuccess" });
     const validate = ajv.compile(rebase(success));
     expect(validate({ HttpStatusCode: 200, RequestId: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" })).toBe(false);
+  });
+
+  test("a poll (RequestId alone) is an AuthorizeAsync request, never an Authorize one", () => {
+    const poll = resolve({ $ref: "#/components/examples/PollRequest" }).value;
+    const compile = (name: string) => ajv.compile(rebase(resolve({ $ref: `#/components/schemas/${name}` })));
+    const authorize = compile("AuthorizeRequest");
+    const authorizeAsync = compile("AuthorizeAsyncRequest");
+    expect(authorize(poll)).toBe(false);
+    expect(authorizeAsync(poll)).toBe(true);
+    // The poll is closed: anything beside the RequestId makes it one of Authorize's modes or nothing.
+    expect(authorizeAsync({ ...(poll as object), Tag: "x" })).toBe(false);
   });
 });
 

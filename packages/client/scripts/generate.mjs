@@ -1,7 +1,8 @@
 // Regenerates everything under src/generated/ from spec/openapi.yaml. Never edit those files by hand.
 //   openapi.ts      TypeScript types of the whole document (openapi-typescript)
-//   validators.js   standalone JSON Schema validators for every documented response body (Ajv)
-//   validators.d.ts their types, keyed by operationId and status
+//   validators.js   standalone JSON Schema validators for every documented request and response body (Ajv)
+//   validators.d.ts their types, one per component schema
+//   response-validators.ts  the validator of each documented (operation, status)
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -41,29 +42,33 @@ const ajv = new Ajv2020({
 ajv.addVocabulary(["components", "example", "discriminator", "xml", "externalDocs"]);
 ajv.addSchema({ $id: docId, components: { schemas: spec.components.schemas } });
 
-// One exported validator per component schema the responses use; the table maps (operation, status) to it.
-const schemaNames = new Set(["AuthorizeRequest"]);
+// One exported validator per component schema a request or response body uses; the table maps
+// (operation, status) to the response's.
+const schemaNames = new Set();
 const table = {};
 const followRef = (node) => {
   if (!node?.$ref) return node;
   const path = node.$ref.replace(/^#\//, "").split("/");
   return path.reduce((at, key) => at[key.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
 };
+/** The component schema name of a JSON body; every body is one, so each gets a named validator. */
+const jsonBodySchema = (bodyOrRef, where) => {
+  const schema = followRef(bodyOrRef).content?.["application/json"]?.schema;
+  if (!schema?.$ref?.startsWith("#/components/schemas/")) {
+    throw new Error(`${where}: the JSON body must be a $ref to components.schemas`);
+  }
+  const name = schema.$ref.split("/").pop();
+  schemaNames.add(name);
+  return name;
+};
 for (const pathItem of Object.values(spec.paths)) {
   for (const [method, operation] of Object.entries(pathItem)) {
     if (method === "parameters") continue;
+    if (operation.requestBody) jsonBodySchema(operation.requestBody, `${operation.operationId} request`);
     const statuses = {};
     table[operation.operationId] = statuses;
     for (const [status, responseOrRef] of Object.entries(operation.responses)) {
-      const schema = followRef(responseOrRef).content?.["application/json"]?.schema;
-      if (!schema?.$ref?.startsWith("#/components/schemas/")) {
-        throw new Error(
-          `${operation.operationId} ${status}: the JSON body must be a $ref to components.schemas`,
-        );
-      }
-      const name = schema.$ref.split("/").pop();
-      schemaNames.add(name);
-      statuses[status] = name;
+      statuses[status] = jsonBodySchema(responseOrRef, `${operation.operationId} ${status}`);
     }
   }
 }

@@ -3,7 +3,11 @@ import { INSTANCE_PATTERN, UUID_PATTERN } from "./constants.js";
 import { isRetryable } from "./flinks-codes.js";
 import type { components, paths } from "./generated/openapi.js";
 import { responseValidators } from "./generated/response-validators.js";
-import { validateAuthorizeRequest } from "./generated/validators.js";
+import {
+  type Validator,
+  validateAuthorizeAsyncRequest,
+  validateAuthorizeRequest,
+} from "./generated/validators.js";
 import type {
   AuthorizeOutcome,
   FlinksError,
@@ -12,7 +16,13 @@ import type {
   UnexpectedResponse,
 } from "./outcomes.js";
 import { asSecret, type Secret } from "./secret.js";
-import { createKeepAliveFetch, WireRequest } from "./transport.js";
+import {
+  capResponses,
+  createKeepAliveFetch,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  WireRequest,
+} from "./transport.js";
 
 type Body = components["schemas"]["AuthorizeRequest"];
 type Shared = Pick<Body, "MostRecentCached" | "Language" | "Save" | "Tag">;
@@ -23,7 +33,12 @@ export type CachedAuthorizeRequest = Shared & Required<Pick<Body, "LoginId">>;
 export type LiveAuthorizeRequest = Shared & Required<Pick<Body, "Institution" | "Username" | "Password">>;
 /** The second call of an MFA round trip: the 203's RequestId and an answer list per prompt. */
 export type MfaAnswerRequest = Shared & Required<Pick<Body, "RequestId" | "SecurityResponses">>;
+/** What Authorize takes. A poll is not one of them: a 202 from Authorize continues on AuthorizeAsync. */
 export type AuthorizeRequest = CachedAuthorizeRequest | LiveAuthorizeRequest | MfaAnswerRequest;
+/** Polls an AuthorizeAsync flow: the RequestId of its 202, alone. */
+export type PollRequest = components["schemas"]["AuthorizePollRequest"];
+/** What AuthorizeAsync takes: a request that starts the flow or answers its MFA challenges, or a poll. */
+export type AuthorizeAsyncRequest = AuthorizeRequest | PollRequest;
 
 export interface FlinksClientOptions {
   /** Origin of the API, e.g. `http://127.0.0.1:4010` for Prism. Wins over `instance`. */
@@ -36,6 +51,20 @@ export interface FlinksClientOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Deadline of each call, answer body included. Default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * The largest answer body the client reads, in bytes. Default 1 MiB; Flinks answers a few KiB. A larger
+   * answer is `unexpectedResponse` with reason `tooLarge`: refused from its Content-Length before any of
+   * it is read, or abandoned as soon as the bytes read pass the limit, and its connection closed. It holds
+   * for a caller's `fetch` too.
+   */
+  maxResponseBytes?: number;
+  /**
+   * Sockets the default transport may open to Flinks at once. Default: no cap, so that the transport
+   * never queues a call out of sight; bound concurrent calls where you can see the wait and refuse it
+   * (as the gateway does), and set this only above that bound (see `createKeepAliveFetch`). Ignored with
+   * a caller's `fetch`.
+   */
+  connections?: number;
 }
 
 export interface CallOptions {
@@ -63,6 +92,17 @@ export interface FlinksClient {
   authorize(
     token: Secret | string,
     request: AuthorizeRequest,
+    options?: CallOptions,
+  ): Promise<AuthorizeOutcome>;
+  /**
+   * One call of an AuthorizeAsync flow, which Flinks enables per customer: start it (any
+   * `AuthorizeRequest`), poll it (`{ RequestId }` of its 202), or answer its 203. `pending` means poll
+   * again; the caller chooses when, since each call answers once and nothing polls on its own. Send
+   * the same token on every call of one flow.
+   */
+  authorizeAsync(
+    token: Secret | string,
+    request: AuthorizeAsyncRequest,
     options?: CallOptions,
   ): Promise<AuthorizeOutcome>;
   /** The origin calls go to. */
@@ -101,11 +141,20 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
   }
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   assertTimeout(defaultTimeoutMs);
-  const ownTransport = options.fetch ? undefined : createKeepAliveFetch();
-  // A caller's fetch gets standard Requests; the default transport also takes the lighter WireRequest.
-  const http = ownTransport
-    ? createClient<paths>({ baseUrl, fetch: ownTransport, Request: WireRequest as unknown as typeof Request })
-    : createClient<paths>({ baseUrl, fetch: options.fetch });
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  // A caller's fetch gets standard Requests and its answers capped here; the default transport caps its
+  // own, and also takes the lighter WireRequest.
+  const callerFetch = options.fetch;
+  const ownTransport = callerFetch
+    ? undefined
+    : createKeepAliveFetch({ maxResponseBytes, connections: options.connections });
+  const http = callerFetch
+    ? createClient<paths>({ baseUrl, fetch: capResponses(callerFetch, maxResponseBytes) })
+    : createClient<paths>({
+        baseUrl,
+        fetch: ownTransport,
+        Request: WireRequest as unknown as typeof Request,
+      });
   const path = { customerId };
   /** What both calls send besides the body: the credential (never overridable), and a raw text answer. */
   const requestInit = (credential: Secret, callOptions: CallOptions, signal: AbortSignal) => ({
@@ -116,6 +165,54 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
     redirect: "manual" as const,
     signal,
   });
+
+  /** Authorize and AuthorizeAsync: the same checks, the same answers, the same outcomes. */
+  const openSession = (
+    operation: SessionOperation,
+    validateRequest: Validator<unknown>,
+    token: Secret | string,
+    request: AuthorizeAsyncRequest,
+    callOptions: CallOptions,
+    post: (
+      init: ReturnType<typeof requestInit>,
+    ) => Promise<{ response: Response; data?: unknown; error?: unknown }>,
+  ): Promise<AuthorizeOutcome> => {
+    const authorizeToken = asSecret(token);
+    if (!validateRequest(request)) {
+      const issue = validateRequest.errors?.[0];
+      // The path and Ajv's message name the field; the value (maybe a password) is never quoted.
+      const where = issue?.instancePath ? `${issue.instancePath} ` : "";
+      // Ajv would name the first mode's missing field, which misleads the likeliest mistake here.
+      const why = validateAuthorizeAsyncRequest(request)
+        ? "a RequestId alone is a poll, which only AuthorizeAsync takes"
+        : `${where}${issue?.message ?? "is invalid"}`;
+      return Promise.resolve({
+        kind: "invalidRequest",
+        message: `The ${flinksName[operation]} request breaks the contract: ${why}.`,
+      });
+    }
+    return withDeadline(callOptions, defaultTimeoutMs, async (signal) => {
+      const { response, data, error } = await post(requestInit(authorizeToken, callOptions, signal));
+      const answer = readAnswer(operation, response, data ?? error);
+      if (answer.kind === "unexpectedResponse") return answer;
+      switch (answer.status) {
+        case 200:
+          return { kind: "authorized", status: 200, body: answer.body };
+        case 203:
+          return { kind: "mfaRequired", status: 203, body: answer.body };
+        case 202:
+          return {
+            kind: "pending",
+            status: 202,
+            flinksCode: answer.body.FlinksCode,
+            requestId: answer.body.RequestId,
+            body: answer.body,
+          };
+        default:
+          return flinksError(answer.status, answer.body);
+      }
+    });
+  };
 
   return {
     baseUrl,
@@ -138,53 +235,35 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
       });
     },
 
-    authorize(token, request, callOptions = {}) {
-      const authorizeToken = asSecret(token);
-      if (!validateAuthorizeRequest(request)) {
-        const issue = validateAuthorizeRequest.errors?.[0];
-        // The path and Ajv's message name the field; the value (maybe a password) is never quoted.
-        const where = issue?.instancePath ? `${issue.instancePath} ` : "";
-        return Promise.resolve({
-          kind: "invalidRequest",
-          message: `The Authorize request breaks the contract: ${where}${issue?.message ?? "is invalid"}.`,
-        });
-      }
-      return withDeadline(callOptions, defaultTimeoutMs, async (signal) => {
-        const { response, data, error } = await http.POST("/v3/{customerId}/BankingServices/Authorize", {
-          ...requestInit(authorizeToken, callOptions, signal),
-          body: request,
-        });
-        const answer = readAnswer("authorize", response, data ?? error);
-        if (answer.kind === "unexpectedResponse") return answer;
-        switch (answer.status) {
-          case 200:
-            return { kind: "authorized", status: 200, body: answer.body };
-          case 203:
-            return { kind: "mfaRequired", status: 203, body: answer.body };
-          case 202:
-            return {
-              kind: "pending",
-              status: 202,
-              flinksCode: answer.body.FlinksCode,
-              requestId: answer.body.RequestId,
-              body: answer.body,
-            };
-          default:
-            return flinksError(answer.status, answer.body);
-        }
-      });
-    },
+    authorize: (token, request, callOptions = {}) =>
+      openSession("authorize", validateAuthorizeRequest, token, request, callOptions, (init) =>
+        http.POST("/v3/{customerId}/BankingServices/Authorize", { ...init, body: request }),
+      ),
+
+    authorizeAsync: (token, request, callOptions = {}) =>
+      openSession("authorizeAsync", validateAuthorizeAsyncRequest, token, request, callOptions, (init) =>
+        http.POST("/v3/{customerId}/BankingServices/AuthorizeAsync", { ...init, body: request }),
+      ),
   };
 }
 
 type Validators = typeof responseValidators;
-type Documented<Op extends keyof Validators> = {
-  [S in keyof Validators[Op]]: {
-    kind: "documented";
-    status: S;
-    body: Validators[Op][S] extends (data: unknown) => data is infer T ? T : never;
-  };
-}[keyof Validators[Op]];
+type SessionOperation = "authorize" | "authorizeAsync";
+/** Flinks' own name of each operation, for messages. */
+const flinksName: Record<SessionOperation, string> = {
+  authorize: "Authorize",
+  authorizeAsync: "AuthorizeAsync",
+};
+/** A documented answer of each operation in `Op` (distributed, so a union of operations narrows too). */
+type Documented<Op extends keyof Validators> = Op extends keyof Validators
+  ? {
+      [S in keyof Validators[Op]]: {
+        kind: "documented";
+        status: S;
+        body: Validators[Op][S] extends (data: unknown) => data is infer T ? T : never;
+      };
+    }[keyof Validators[Op]]
+  : never;
 
 /** Checks an answer against the contract: a documented status, a JSON body, and that status' schema. */
 function readAnswer<Op extends keyof Validators>(
@@ -299,6 +378,13 @@ async function withDeadline<T>(
     if (timedOut)
       return { kind: "timeout", timeoutMs, message: `Flinks did not answer within ${timeoutMs} ms.` };
     if (callerSignal?.aborted) return { kind: "aborted", message: "The call was aborted by its caller." };
+    if (error instanceof ResponseTooLargeError) {
+      return unexpected(
+        error.status,
+        "tooLarge",
+        `Flinks answered HTTP ${error.status} with a body over the ${error.limit}-byte limit.`,
+      );
+    }
     return networkError(error);
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,5 @@
 export {
+  type AuthorizeAsyncRequest,
   type AuthorizeRequest,
   type CachedAuthorizeRequest,
   type CallOptions,
@@ -7,6 +8,7 @@ export {
   type FlinksClientOptions,
   type LiveAuthorizeRequest,
   type MfaAnswerRequest,
+  type PollRequest,
   resolveBaseUrl,
 } from "./client.js";
 export { INSTANCE_PATTERN, TOOLBOX_CUSTOMER_ID, UUID_PATTERN } from "./constants.js";
@@ -20,4 +22,10 @@ export {
 export type { components, operations, paths } from "./generated/openapi.js";
 export type * from "./outcomes.js";
 export { asSecret, Secret } from "./secret.js";
-export { createKeepAliveFetch } from "./transport.js";
+export {
+  createKeepAliveFetch,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type KeepAliveFetch,
+  type KeepAliveFetchOptions,
+  ResponseTooLargeError,
+} from "./transport.js";

@@ -4,21 +4,27 @@ import type { Secret } from "./secret.js";
 
 type Schemas = components["schemas"];
 
-/** 200 from Authorize: the session is open; `body.RequestId` serves the data endpoints. */
+/** 200 from Authorize or AuthorizeAsync: the session is open; `body.RequestId` serves the data endpoints. */
 export interface Authorized {
   kind: "authorized";
   status: 200;
   body: Schemas["AuthorizeSuccess"];
 }
 
-/** 203 from Authorize: answer `body.SecurityChallenges` with the same token and `body.RequestId`. */
+/**
+ * 203 from Authorize or AuthorizeAsync: answer `body.SecurityChallenges` with the same token and
+ * `body.RequestId`, on the operation that asked.
+ */
 export interface MfaRequired {
   kind: "mfaRequired";
   status: 203;
   body: Schemas["MfaChallenge"];
 }
 
-/** 202 from Authorize: still processing, or dispatched to a background job after 210 s. */
+/**
+ * 202 from Authorize or AuthorizeAsync: still processing, or dispatched to a background job after 210 s.
+ * Poll AuthorizeAsync with `{ RequestId: requestId }` and the same token.
+ */
 export interface Pending {
   kind: "pending";
   status: 202;
@@ -67,11 +73,14 @@ export interface NetworkError {
   message: string;
 }
 
-/** Flinks answered something the contract does not allow. */
+/**
+ * Flinks answered something the contract does not allow: a status it does not document, a body that is
+ * not JSON or breaks the status' schema, or a body over `maxResponseBytes` (`tooLarge`, left unread).
+ */
 export interface UnexpectedResponse {
   kind: "unexpectedResponse";
   status: number;
-  reason: "undocumentedStatus" | "notJson" | "schemaMismatch";
+  reason: "undocumentedStatus" | "notJson" | "schemaMismatch" | "tooLarge";
   message: string;
 }
 

@@ -1,9 +1,12 @@
 import { describe, expectTypeOf, test } from "vitest";
 import {
+  type AuthorizeAsyncRequest,
+  type AuthorizeOutcome,
   type AuthorizeRequest,
   type components,
   createFlinksClient,
   type GenerateAuthorizeTokenOutcome,
+  type PollRequest,
   Secret,
 } from "../src/index.js";
 
@@ -38,7 +41,9 @@ describe("the outcome union narrows by kind", () => {
         expectTypeOf(outcome.timeoutMs).toEqualTypeOf<number>();
         break;
       case "unexpectedResponse":
-        expectTypeOf(outcome.reason).toEqualTypeOf<"undocumentedStatus" | "notJson" | "schemaMismatch">();
+        expectTypeOf(outcome.reason).toEqualTypeOf<
+          "undocumentedStatus" | "notJson" | "schemaMismatch" | "tooLarge"
+        >();
         break;
       case "networkError":
       case "aborted":
@@ -49,6 +54,11 @@ describe("the outcome union narrows by kind", () => {
         // 2. the switch is exhaustive: a new member would land here and fail to compile
         expectTypeOf(outcome).toEqualTypeOf<never>();
     }
+  });
+
+  test("authorizeAsync answers exactly what authorize answers", () => {
+    expectTypeOf(client.authorizeAsync).returns.toEqualTypeOf<Promise<AuthorizeOutcome>>();
+    expectTypeOf(client.authorize).returns.toEqualTypeOf<Promise<AuthorizeOutcome>>();
   });
 
   test("generateAuthorizeToken never answers with an Authorize member", () => {
@@ -76,6 +86,21 @@ describe("misuse does not compile", () => {
     // @ts-expect-error: only en and fr
     void client.authorize("t", { LoginId: "l", Language: "de" });
     expectTypeOf<{ LoginId: string; MostRecentCached: false }>().toExtend<AuthorizeRequest>();
+  });
+
+  test("a poll goes to AuthorizeAsync only", () => {
+    const poll = { RequestId: "077785a3-fd0f-42f7-9251-ee2ff7f3b4ff" };
+    void client.authorizeAsync("t", poll);
+    // @ts-expect-error: Authorize takes no poll; its 202 continues on AuthorizeAsync
+    void client.authorize("t", poll);
+    // Every Authorize request starts or answers an AuthorizeAsync flow as well.
+    expectTypeOf<AuthorizeRequest>().toExtend<AuthorizeAsyncRequest>();
+    expectTypeOf<PollRequest>().not.toExtend<AuthorizeRequest>();
+    expectTypeOf<PollRequest>().toEqualTypeOf<{ RequestId: string }>();
+    // @ts-expect-error: a poll needs its RequestId
+    void client.authorizeAsync("t", {});
+    // @ts-expect-error: answers are lists of strings on AuthorizeAsync too
+    void client.authorizeAsync("t", { RequestId: "r", SecurityResponses: { q: "a" } });
   });
 
   test("a Secret is not a string", () => {

@@ -1,16 +1,24 @@
 import { documentedOperations } from "@flinks-authorize/spec/test-support/examples";
 import { describe, expect, test } from "vitest";
-import { type AuthorizeOutcome, knownFlinksCodes, type Outcome } from "../src/index.js";
+import { type AuthorizeOutcome, type FlinksClient, knownFlinksCodes, type Outcome } from "../src/index.js";
 import { createObservedClient } from "./helpers.js";
 
 const cachedRequest = { LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe", MostRecentCached: true };
+const pollRequest = { RequestId: "077785a3-fd0f-42f7-9251-ee2ff7f3b4ff" };
 const examples = documentedOperations().flatMap((operation) => operation.examples);
 
+/** One call per operation of the spec; an operation missing here fails the examples below. */
+const calls: Record<string, (client: FlinksClient) => Promise<Outcome>> = {
+  generateAuthorizeToken: (client) => client.generateAuthorizeToken("secret"),
+  authorize: (client) => client.authorize("token", cachedRequest),
+  authorizeAsync: (client) => client.authorizeAsync("token", pollRequest),
+};
+
 async function outcomeFor(operationId: string, status: number, body: unknown): Promise<Outcome> {
+  const call = calls[operationId];
+  if (!call) throw new Error(`no call for the spec's operation ${operationId}`);
   const { client } = createObservedClient(() => ({ status, body }));
-  return operationId === "authorize"
-    ? client.authorize("token", cachedRequest)
-    : client.generateAuthorizeToken("secret");
+  return call(client);
 }
 
 const expectedKind: Record<number, Outcome["kind"]> = {
@@ -26,6 +34,13 @@ const expectedKind: Record<number, Outcome["kind"]> = {
 describe("every named example of the spec becomes its typed outcome", () => {
   test("the spec has examples for every documented status", () => {
     expect(examples.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(examples.map((e) => e.operationId))).toEqual(new Set(Object.keys(calls)));
+  });
+
+  test("AuthorizeAsync answers with every example of Authorize (decision 10)", () => {
+    const named = (operationId: string) =>
+      examples.filter((e) => e.operationId === operationId).map((e) => e.prefer);
+    expect(named("authorizeAsync")).toEqual(named("authorize"));
   });
 
   test.each(examples.map((e) => [`${e.operationId} ${e.status} ${e.name}`, e] as const))(
@@ -161,9 +176,13 @@ describe("answers the contract does not allow", () => {
 
   test.each(cases)("%s → unexpectedResponse", async (_, answer, expected) => {
     const { client } = createObservedClient(() => answer);
-    const outcome = await client.authorize("t", cachedRequest);
-    expect(outcome).toMatchObject({ kind: "unexpectedResponse", ...expected });
-    expect(outcome.kind === "unexpectedResponse" && outcome.message).toMatch(/^Flinks answered HTTP \d+/);
+    for (const outcome of [
+      await client.authorize("t", cachedRequest),
+      await client.authorizeAsync("t", pollRequest),
+    ]) {
+      expect(outcome).toMatchObject({ kind: "unexpectedResponse", ...expected });
+      expect(outcome.kind === "unexpectedResponse" && outcome.message).toMatch(/^Flinks answered HTTP \d+/);
+    }
   });
 
   test("the schema mismatch names the offending field", async () => {

@@ -3,10 +3,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { createFlinksClient } from "../src/index.js";
+import { createFlinksClient, type FlinksClient } from "../src/index.js";
 import { BASE_URL, CUSTOMER_ID, createObservedClient, hangingFetch } from "./helpers.js";
 
 const cachedRequest = { LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe" };
+const pollRequest = { RequestId: "077785a3-fd0f-42f7-9251-ee2ff7f3b4ff" };
 const token200 = {
   status: 200,
   body: { HttpStatusCode: 200, Token: "d65f1adb-8ebc-48dc-be8b-20c773ba1565" },
@@ -28,6 +29,16 @@ describe("requests", () => {
     expect(request?.headers.get("content-type")).toBe("application/json");
     expect(request?.headers.get("x-request-id")).toBe("req-1");
     expect(JSON.parse(request?.body ?? "")).toEqual(cachedRequest);
+  });
+
+  test("authorizeAsync posts a poll to AuthorizeAsync with the token in flinks-auth-key", async () => {
+    const { client, seen } = createObservedClient(() => ({ status: 401, body: { HttpStatusCode: 401 } }));
+    await client.authorizeAsync("the-token", pollRequest);
+    expect(seen.map(({ method, url }) => `${method} ${url}`)).toEqual([
+      `POST ${BASE_URL}/v3/${CUSTOMER_ID}/BankingServices/AuthorizeAsync`,
+    ]);
+    expect(seen[0]?.headers.get("flinks-auth-key")).toBe("the-token");
+    expect(JSON.parse(seen[0]?.body ?? "")).toEqual(pollRequest);
   });
 
   test("generateAuthorizeToken posts no body with the secret key in flinks-auth-key", async () => {
@@ -55,6 +66,23 @@ describe("requests", () => {
     // @ts-expect-error: each of these breaks the request type as well as the schema
     const outcome = await client.authorize("t", request);
     expect(outcome.kind).toBe("invalidRequest");
+    expect(seen).toHaveLength(0);
+  });
+
+  test.each([
+    ["authorize", "a poll", pollRequest, "a RequestId alone is a poll, which only AuthorizeAsync takes"],
+    ["authorizeAsync", "a poll with a Tag", { ...pollRequest, Tag: "x" }, "must have required property"],
+    ["authorizeAsync", "a poll whose RequestId is not a UUID", { RequestId: "abc" }, "must have required"],
+  ] as const)("%s refuses %s before sending it", async (operation, _, request, reason) => {
+    const { client, seen } = createObservedClient(() => token200);
+    const name = operation === "authorize" ? "Authorize" : "AuthorizeAsync";
+    // The types refuse these too (outcomes.test-d.ts); here the check at run time is what is tested.
+    const call: FlinksClient["authorizeAsync"] = client[operation];
+    const outcome = await call("t", request);
+    expect(outcome).toMatchObject({ kind: "invalidRequest" });
+    expect(outcome.kind === "invalidRequest" && outcome.message).toMatch(
+      `The ${name} request breaks the contract: ${reason}`,
+    );
     expect(seen).toHaveLength(0);
   });
 

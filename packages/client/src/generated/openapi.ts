@@ -53,10 +53,49 @@ export interface paths {
          *     * **203**: the institution asks MFA questions. Call again with the same token,
          *       the `RequestId` of the 203 and `SecurityResponses` keyed by each `Prompt`, byte for byte.
          *     * **202**: still processing (`OPERATION_PENDING`) or dispatched to the background after
-         *       210 seconds (`OPERATION_DISPATCHED`).
+         *       210 seconds (`OPERATION_DISPATCHED`). The flow continues on `AuthorizeAsync`: poll it with
+         *       the 202's `RequestId`. Authorize itself takes no poll (decision 10).
          *     * **4xx/5xx**: an error carrying a `FlinksCode`.
          */
         post: operations["authorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/{customerId}/BankingServices/AuthorizeAsync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique GUID provided by Flinks that grants you access to the environment named by the server's `instance`. The default is the public toolbox environment's key.
+                 * @example 43387ca6-0391-4c82-857d-70d95f087ecb
+                 */
+                customerId: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a banking session in the background, poll it, or answer its MFA challenges
+         * @description The asynchronous twin of `Authorize`, for integrations Flinks has enabled it for (it is
+         *     turned on per customer). Every call of one flow sends the same authorize token in
+         *     `flinks-auth-key` (decision 10).
+         *
+         *     1. **Start** with a body `Authorize` accepts (credentials, or a `LoginId`): **202** with the
+         *        `RequestId` of the flow while Flinks works.
+         *     2. **Poll** with that `RequestId` alone: **202** while Flinks works, then **203** (MFA
+         *        challenges are ready) or **200** (the session is open).
+         *     3. **Answer** a 203 with its `RequestId` and `SecurityResponses`: **202**; poll again until
+         *        **200**.
+         *
+         *     A 202 from `Authorize` moves its flow here: poll with that 202's `RequestId`. Errors carry a
+         *     `FlinksCode`, with the statuses of `Authorize`.
+         */
+        post: operations["authorizeAsync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -67,7 +106,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description One of three modes: cached or refresh (`LoginId`, with `MostRecentCached` true or false), live (`Institution`, `Username`, `Password`, `MostRecentCached: false`), or MFA answer (`RequestId`, `SecurityResponses`). */
+        /** @description One of three modes: cached or refresh (`LoginId`, with `MostRecentCached` true or false), live (`Institution`, `Username`, `Password`, `MostRecentCached: false`), or MFA answer (`RequestId`, `SecurityResponses`). A `RequestId` alone is a poll, which only AuthorizeAsync takes (decision 10). */
         AuthorizeRequest: {
             /**
              * Format: uuid
@@ -133,6 +172,17 @@ export interface components {
                 [key: string]: string[];
             };
         } & (unknown | unknown | unknown);
+        /** @description Polls an AuthorizeAsync flow: the `RequestId` of its 202, alone. AuthorizeAsync only (decision 10). */
+        AuthorizePollRequest: {
+            /**
+             * Format: uuid
+             * @description The `RequestId` of the flow, from its 202 (or from Authorize's 202).
+             * @example 077785a3-fd0f-42f7-9251-ee2ff7f3b4ff
+             */
+            RequestId: string;
+        };
+        /** @description What AuthorizeAsync takes: a request Authorize takes (start, or MFA answer), or a poll. */
+        AuthorizeAsyncRequest: components["schemas"]["AuthorizeRequest"] | components["schemas"]["AuthorizePollRequest"];
         AuthorizeTokenResponse: {
             /** @example 200 */
             HttpStatusCode: number;
@@ -267,6 +317,60 @@ export interface components {
         KnownFlinksCode: "SESSION_NONEXISTENT" | "SESSION_EXPIRED" | "CARD_IN_USE" | "CONCURRENT_SESSION" | "ALREADY_AUTHORIZED" | "ACCESS_DENIED" | "INVALID_LOGIN" | "INVALID_REQUEST" | "INVALID_USERNAME" | "INVALID_PASSWORD" | "INVALID_SECURITY_RESPONSE" | "INVALID_SECURITY_RESPONSE_NO_RETRY" | "SECURITYRESPONSES_INCOMPLETE" | "QUESTION_NOT_FOUND" | "RETRY_LATER" | "TOO_MANY_REQUESTS" | "UNKNOWN_CHALLENGE_KEY" | "UNAUTHORIZED" | "NEW_ACCOUNT" | "DISABLED_LOGIN" | "DISABLED_INSTITUTION" | "AGGREGATION_ERROR";
     };
     responses: {
+        /** @description Authorization successful. Session opened; `RequestId` can be used for subsequent data calls. */
+        Authorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AuthorizeSuccess"];
+            };
+        };
+        /** @description The operation is still running (`OPERATION_PENDING`) or was dispatched to a background job after 210 seconds (`OPERATION_DISPATCHED`). Poll `AuthorizeAsync` with the `RequestId`. */
+        Pending: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OperationPending"];
+            };
+        };
+        /** @description Multi-factor authentication required. Answer every challenge in the next call of the same operation, with `RequestId` and `SecurityResponses`. */
+        MfaRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MfaChallenge"];
+            };
+        };
+        /** @description The request refers to a session that does not exist, has expired, or is busy. */
+        SessionError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlinksError"];
+            };
+        };
+        /** @description Authentication with Flinks or with the institution failed; `FlinksCode` says why. */
+        AuthenticationFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlinksError"];
+            };
+        };
+        /** @description The institution is currently unavailable. */
+        InstitutionUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlinksError"];
+            };
+        };
         /** @description An unexpected Flinks error. */
         ServerError: {
             headers: {
@@ -345,60 +449,40 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Authorization successful. Session opened; `RequestId` can be used for subsequent data calls. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuthorizeSuccess"];
-                };
+            200: components["responses"]["Authorized"];
+            202: components["responses"]["Pending"];
+            203: components["responses"]["MfaRequired"];
+            400: components["responses"]["SessionError"];
+            401: components["responses"]["AuthenticationFailed"];
+            405: components["responses"]["InstitutionUnavailable"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    authorizeAsync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique GUID provided by Flinks that grants you access to the environment named by the server's `instance`. The default is the public toolbox environment's key.
+                 * @example 43387ca6-0391-4c82-857d-70d95f087ecb
+                 */
+                customerId: components["parameters"]["CustomerId"];
             };
-            /** @description The operation is still running (`OPERATION_PENDING`) or was dispatched to a background job after 210 seconds (`OPERATION_DISPATCHED`). */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OperationPending"];
-                };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthorizeAsyncRequest"];
             };
-            /** @description Multi-factor authentication required. Answer every challenge in a second call with `RequestId` and `SecurityResponses`. */
-            203: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MfaChallenge"];
-                };
-            };
-            /** @description The request refers to a session that does not exist, has expired, or is busy. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FlinksError"];
-                };
-            };
-            /** @description Authentication with Flinks or with the institution failed; `FlinksCode` says why. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FlinksError"];
-                };
-            };
-            /** @description The institution is currently unavailable. */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FlinksError"];
-                };
-            };
+        };
+        responses: {
+            200: components["responses"]["Authorized"];
+            202: components["responses"]["Pending"];
+            203: components["responses"]["MfaRequired"];
+            400: components["responses"]["SessionError"];
+            401: components["responses"]["AuthenticationFailed"];
+            405: components["responses"]["InstitutionUnavailable"];
             500: components["responses"]["ServerError"];
         };
     };

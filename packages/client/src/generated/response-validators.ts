@@ -18,4 +18,13 @@ export const responseValidators = {
     405: validators.validateFlinksError,
     500: validators.validateFlinksError,
   },
+  authorizeAsync: {
+    200: validators.validateAuthorizeSuccess,
+    202: validators.validateOperationPending,
+    203: validators.validateMfaChallenge,
+    400: validators.validateFlinksError,
+    401: validators.validateFlinksError,
+    405: validators.validateFlinksError,
+    500: validators.validateFlinksError,
+  },
 } as const;

@@ -8,6 +8,7 @@ export interface Validator<T> {
   errors?: ReadonlyArray<{ instancePath: string; message?: string }> | null;
 }
 
+export declare const validateAuthorizeAsyncRequest: Validator<components["schemas"]["AuthorizeAsyncRequest"]>;
 export declare const validateAuthorizeRequest: Validator<components["schemas"]["AuthorizeRequest"]>;
 export declare const validateAuthorizeSuccess: Validator<components["schemas"]["AuthorizeSuccess"]>;
 export declare const validateAuthorizeTokenResponse: Validator<components["schemas"]["AuthorizeTokenResponse"]>;

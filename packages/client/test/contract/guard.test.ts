@@ -51,6 +51,22 @@ describe.skipIf(NOT_ON_MOCK)(mockOnly(`the contract guard`), () => {
     expect(guard.take()).toEqual([expect.stringContaining("Invalid security scheme used")]);
   });
 
+  test("a poll sent to Authorize: only AuthorizeAsync takes a RequestId alone", async () => {
+    const response = await post(authorizeUrl(), { "flinks-auth-key": "token" }, requests.poll);
+    expect(response.status).toBe(400);
+    expect(violationsOf(response)).toContainEqual(
+      expect.objectContaining({ location: ["request", "body"], code: "anyOf" }),
+    );
+    expect(guard.take()).toEqual([expect.stringMatching(/must match a schema in anyOf/)]);
+    const polled = await post(
+      authorizeUrl().replace(/Authorize$/, "AuthorizeAsync"),
+      { "flinks-auth-key": "token" },
+      requests.poll,
+    );
+    expect(polled.status).toBe(200);
+    expect(guard.take()).toEqual([]);
+  });
+
   test("a body property the closed schema does not allow", async () => {
     const response = await post(
       authorizeUrl(),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { AuthorizeRequest } from "../../src/index.js";
+import type { AuthorizeAsyncRequest, AuthorizeOutcome, AuthorizeRequest } from "../../src/index.js";
 import { authorizeToken, contractClient, ON_MOCK, REQUEST_ID, requests, SECRET_KEY } from "./support.js";
 
 // Valid requests of every mode, sent by the real client: Prism must find nothing wrong with them. The guard
@@ -42,12 +42,21 @@ describe("requests the client sends pass Prism's request validation", () => {
       },
     ],
   ];
-  test.each(cases)("Authorize, %s", async (_, request) => {
-    const outcome = await client.authorize(await authorizeToken(client), request);
+  /**
+   * Without Prefer, the mock serves the operation's lowest 2xx (200) with its first example; a real
+   * upstream may answer anything documented.
+   */
+  const expectServed = (outcome: AuthorizeOutcome) => {
     guard.assertClean();
     expect(outcome.kind).not.toBe("invalidRequest");
-    // Without Prefer, the mock serves the 200's first example; a real upstream may answer anything documented.
     if (ON_MOCK) expect(outcome.kind).toBe("authorized");
     else expect(outcome.kind).not.toBe("unexpectedResponse");
+  };
+  test.each(cases)("Authorize, %s", async (_, request) => {
+    expectServed(await client.authorize(await authorizeToken(client), request));
+  });
+  const asyncCases: Array<[string, AuthorizeAsyncRequest]> = [...cases, ["poll", requests.poll]];
+  test.each(asyncCases)("AuthorizeAsync, %s", async (_, request) => {
+    expectServed(await client.authorizeAsync(await authorizeToken(client), request));
   });
 });

@@ -7,6 +7,7 @@ import {
   createKeepAliveFetch,
   type LiveAuthorizeRequest,
   type MfaAnswerRequest,
+  type PollRequest,
 } from "../../src/index.js";
 
 export {
@@ -44,11 +45,12 @@ export async function authorizeToken(client: ReturnType<typeof contractClient>["
 export const LOGIN_ID = "5e115eac-1209-4f19-641c-08d6d484e2fe";
 export const REQUEST_ID = "9022abc2-8a2e-4b06-a06e-c3e5449c4d10";
 
-/** One valid request of each mode of the spec's AuthorizeRequest. */
+/** One valid request of each mode of the spec's AuthorizeRequest, and AuthorizeAsync's poll. */
 export const requests: {
   cached: CachedAuthorizeRequest;
   live: LiveAuthorizeRequest;
   mfaAnswer: MfaAnswerRequest;
+  poll: PollRequest;
 } = {
   cached: { LoginId: LOGIN_ID, MostRecentCached: true },
   live: {
@@ -63,4 +65,5 @@ export const requests: {
     RequestId: REQUEST_ID,
     SecurityResponses: { "What shape do people like most?": ["Triangle"] },
   },
+  poll: { RequestId: "077785a3-fd0f-42f7-9251-ee2ff7f3b4ff" },
 };
