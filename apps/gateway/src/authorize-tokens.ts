@@ -43,7 +43,9 @@ export const DEFAULT_TOKEN_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 100,
  */
 const isTransient = (outcome: GenerateAuthorizeTokenOutcome) =>
   outcome.kind === "networkError" ||
-  ((outcome.kind === "flinksError" || outcome.kind === "unexpectedResponse") && outcome.status >= 500);
+  (outcome.kind === "flinksError" && outcome.status >= 500) ||
+  // An oversized answer is a broken upstream, not a passing fault: not worth another megabyte.
+  (outcome.kind === "unexpectedResponse" && outcome.status >= 500 && outcome.reason !== "tooLarge");
 
 const minted = (outcome: GenerateAuthorizeTokenOutcome, mintedAt: number): TokenOutcome =>
   outcome.kind === "token" ? { kind: "token", token: outcome.token, mintedAt } : outcome;

@@ -52,6 +52,11 @@ const environment = z
       wholeNumber(1, 100_000).default(DEFAULT_MAX_IN_FLIGHT),
     ),
     FLINKS_SLOT_WAIT_MS: z.preprocess(blankToUndefined, wholeNumber(0, 10_000).default(250)),
+    FLINKS_AUTHORIZE_ASYNC: z.preprocess(
+      blankToUndefined,
+      z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
+    ),
+    FLINKS_POLL_INTERVAL_MS: z.preprocess(blankToUndefined, wholeNumber(100, 600_000).default(10_000)),
     FLINKS_TOKEN_POOL_SIZE: z.preprocess(blankToUndefined, wholeNumber(0, 1_000).default(64)),
     GATEWAY_API_KEYS: z.preprocess(
       blankToUndefined,
@@ -138,6 +143,10 @@ export interface GatewayConfig {
     maxInFlight: number;
     /** Longest wait for a free upstream slot before GatewayBusyError. */
     slotWaitMs: number;
+    /** Live logins start on AuthorizeAsync and answer Pending at once (Flinks enables it per customer). */
+    authorizeAsync: boolean;
+    /** Cadence of the server-side polls of the authorization subscription. */
+    pollIntervalMs: number;
     /** Most authorize tokens minted ahead of need (the pool sizes itself below it); 0 mints one per authorize. */
     tokenPoolSize: number;
   };
@@ -185,6 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tokenTimeoutMs: value.FLINKS_TOKEN_TIMEOUT_MS,
       maxInFlight: value.FLINKS_MAX_IN_FLIGHT,
       slotWaitMs: value.FLINKS_SLOT_WAIT_MS,
+      authorizeAsync: value.FLINKS_AUTHORIZE_ASYNC === "true",
+      pollIntervalMs: value.FLINKS_POLL_INTERVAL_MS,
       tokenPoolSize: value.FLINKS_TOKEN_POOL_SIZE,
     },
     maxConnections: value.GATEWAY_MAX_CONNECTIONS,

@@ -8,4 +8,6 @@ export interface GatewayContext {
   handles: SessionHandles;
   spentHandles: SpentHandles;
   mode: "mock" | "live";
+  /** Cadence of the authorization subscription's polls. */
+  pollIntervalMs: number;
 }

@@ -1,4 +1,5 @@
 import type {
+  AuthorizeAsyncRequest,
   AuthorizeOutcome,
   AuthorizeRequest,
   CallOptions,
@@ -39,14 +40,19 @@ export type UpstreamStep =
 /** The calls of one GraphQL request to Flinks, with its id, signal, deadlines and logger bound in. */
 export interface Upstream {
   readonly requestId: string;
+  /** The caller's disconnect. */
+  readonly signal: AbortSignal;
   readonly log: Logger;
   /**
-   * Opens a session: a one-time token (pooled or minted), then Authorize. Both calls run in one upstream
-   * slot, taken first, so a request refused as busy has minted nothing.
+   * Opens a session: a one-time token (pooled or minted), then Authorize (AuthorizeAsync for a call that
+   * reaches the bank when FLINKS_AUTHORIZE_ASYNC is on). Both calls run in one upstream slot, taken
+   * first, so a request refused as busy has minted nothing.
    */
   start(request: AuthorizeRequest): Promise<UpstreamStep>;
-  /** The next call of an open session, with its token: the MFA answers. */
+  /** The MFA answers of an open session, on the endpoint that continues it, with its token. */
   continue(session: SessionLease, request: MfaAnswerRequest): Promise<UpstreamStep>;
+  /** One poll of a pending session on AuthorizeAsync (`RequestId` alone), with its token. */
+  poll(session: SessionLease, requestId: string): Promise<UpstreamStep>;
 }
 
 export interface UpstreamSettings {
@@ -58,8 +64,13 @@ export interface UpstreamSettings {
   liveTimeoutMs: number;
   /** Longest wait for an upstream slot before the request is answered GatewayBusyError. */
   slotWaitMs: number;
-  /** Mock mode: the GraphQL request's `Prefer` header is forwarded to Authorize (Prism picks its answer). */
+  /** Mock mode: the GraphQL request's `Prefer` header is forwarded to the session calls (Prism picks its answer). */
   forwardPrefer: boolean;
+  /**
+   * Start calls that reach the bank on AuthorizeAsync (enabled per customer by Flinks): they answer
+   * Pending at once instead of holding the request for the whole login.
+   */
+  authorizeAsync: boolean;
 }
 
 export interface UpstreamDependencies {
@@ -70,12 +81,14 @@ export interface UpstreamDependencies {
   settings: UpstreamSettings;
 }
 
-/** A call reaches the bank unless it only reads Flinks' cache. */
-const reachesBank = (request: AuthorizeRequest) =>
-  "SecurityResponses" in request || "Username" in request || request.MostRecentCached === false;
+/** A call reaches the bank unless it only reads Flinks' cache (or polls). */
+const reachesBank = (request: AuthorizeAsyncRequest) =>
+  "SecurityResponses" in request ||
+  "Username" in request ||
+  ("MostRecentCached" in request && request.MostRecentCached === false);
 
 /** What the gateway sends that must never come back to a consumer. */
-function secretsIn(token: Secret, request: AuthorizeRequest): string[] {
+function secretsIn(token: Secret, request: AuthorizeAsyncRequest): string[] {
   const sent = [token.reveal()];
   if ("Password" in request) sent.push(request.Password);
   if ("SecurityResponses" in request) {
@@ -98,7 +111,7 @@ export function createUpstreamFactory({ flinks, tokens, slots, logger, settings 
       log ??= logger.child({ requestId });
       return log;
     };
-    const headers = (call: "GenerateAuthorizeToken" | "Authorize") => ({
+    const headers = (call: "GenerateAuthorizeToken" | "Authorize" | "AuthorizeAsync") => ({
       [REQUEST_ID_HEADER]: requestId,
       // Prism has no 203 for GenerateAuthorizeToken: Prefer only ever goes to the session calls.
       ...(prefer !== null && call !== "GenerateAuthorizeToken" && { prefer }),
@@ -146,17 +159,24 @@ export function createUpstreamFactory({ flinks, tokens, slots, logger, settings 
       );
     };
 
-    const authorize = async (
+    /** One session call on the endpoint the session lives on. */
+    const sessionCall = async (
       session: SessionLease,
-      body: AuthorizeRequest,
+      body: AuthorizeAsyncRequest,
       call: SessionCall,
       waitedMs: number,
     ): Promise<UpstreamStep> => {
-      const budget = reachesBank(body) ? settings.liveTimeoutMs : settings.cachedTimeoutMs;
-      const options: CallOptions = { signal, deadline: Date.now() + budget, headers: headers("Authorize") };
+      const operation = session.endpoint === "async" ? "AuthorizeAsync" : "Authorize";
+      // AuthorizeAsync answers at once (202); only the sync endpoint holds a call for the bank's login.
+      const budget =
+        operation === "Authorize" && reachesBank(body) ? settings.liveTimeoutMs : settings.cachedTimeoutMs;
+      const options: CallOptions = { signal, deadline: Date.now() + budget, headers: headers(operation) };
       const started = performance.now();
-      const outcome = await flinks.authorize(session.token, body, options);
-      logCall("Authorize", started, waitedMs, outcome);
+      const outcome =
+        operation === "AuthorizeAsync"
+          ? await flinks.authorizeAsync(session.token, body, options)
+          : await flinks.authorize(session.token, body as AuthorizeRequest, options);
+      logCall(operation, started, waitedMs, outcome);
       // Prism answers an unsatisfiable Prefer with its own problem+json, which the contract rejects.
       if (prefer !== null && outcome.kind === "unexpectedResponse") {
         return { kind: "mockPreferUnserved", prefer, status: outcome.status };
@@ -166,6 +186,7 @@ export function createUpstreamFactory({ flinks, tokens, slots, logger, settings 
 
     return {
       requestId,
+      signal,
       get log() {
         return logOf();
       },
@@ -185,11 +206,17 @@ export function createUpstreamFactory({ flinks, tokens, slots, logger, settings 
             token,
           );
           if (token.kind !== "token") return { kind: "tokenFailure", outcome: token };
-          const session: SessionLease = { token: token.token, mintedAt: token.mintedAt, endpoint: "sync" };
-          return authorize(session, body, "start", waitedMs);
+          const endpoint = settings.authorizeAsync && reachesBank(body) ? "async" : "sync";
+          const session: SessionLease = { token: token.token, mintedAt: token.mintedAt, endpoint };
+          return sessionCall(session, body, "start", waitedMs);
         }),
 
-      continue: (session, body) => inSlot((waitedMs) => authorize(session, body, "answer", waitedMs)),
+      continue: (session, body) => inSlot((waitedMs) => sessionCall(session, body, "answer", waitedMs)),
+
+      poll: (session, requestId) =>
+        inSlot((waitedMs) =>
+          sessionCall({ ...session, endpoint: "async" }, { RequestId: requestId }, "poll", waitedMs),
+        ),
     };
   };
 }

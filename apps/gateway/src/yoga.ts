@@ -73,6 +73,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       liveTimeoutMs: config.flinks.liveTimeoutMs,
       slotWaitMs: config.flinks.slotWaitMs,
       forwardPrefer: config.mode === "mock",
+      authorizeAsync: config.flinks.authorizeAsync,
     },
   });
   const handles = createSessionHandles({ secretKey, customerId: config.flinks.customerId });
@@ -119,7 +120,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         }),
       }),
     ],
-    context: ({ request }) => ({ upstream: upstreamOf(request), handles, spentHandles, mode: config.mode }),
+    context: ({ request }) => ({
+      upstream: upstreamOf(request),
+      handles,
+      spentHandles,
+      mode: config.mode,
+      pollIntervalMs: config.flinks.pollIntervalMs,
+    }),
   });
 
   return {

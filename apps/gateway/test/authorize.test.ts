@@ -144,7 +144,9 @@ describe("authorize: session outcomes", () => {
       reason: code,
       message: "still going",
       requestId: REQUEST_ID,
+      handle: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/),
     });
+    expect(String(result?.handle)).not.toContain(TOKEN);
   });
 });
 

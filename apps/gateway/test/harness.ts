@@ -3,7 +3,7 @@ import { createGateway, type Gateway } from "../src/yoga.js";
 
 /** What the fake upstream saw: one entry per call the gateway made to Flinks. */
 export interface UpstreamCall {
-  operation: "GenerateAuthorizeToken" | "Authorize";
+  operation: "GenerateAuthorizeToken" | "Authorize" | "AuthorizeAsync";
   headers: Headers;
   body: Record<string, unknown> | undefined;
 }
@@ -62,6 +62,8 @@ export const mfaRequired = (
  */
 export function fakeUpstream(options: {
   authorize?: (call: UpstreamCall) => UpstreamAnswer | Promise<UpstreamAnswer>;
+  /** AuthorizeAsync; by default it answers like `authorize`. */
+  authorizeAsync?: (call: UpstreamCall) => UpstreamAnswer | Promise<UpstreamAnswer>;
   token?: (call: UpstreamCall) => UpstreamAnswer | Promise<UpstreamAnswer>;
 }): FakeUpstream {
   const calls: UpstreamCall[] = [];
@@ -71,7 +73,9 @@ export function fakeUpstream(options: {
       const text = await request.text();
       const operation = request.url.endsWith("/GenerateAuthorizeToken")
         ? "GenerateAuthorizeToken"
-        : "Authorize";
+        : request.url.endsWith("/AuthorizeAsync")
+          ? "AuthorizeAsync"
+          : "Authorize";
       const call: UpstreamCall = {
         operation,
         headers: request.headers,
@@ -81,7 +85,9 @@ export function fakeUpstream(options: {
       const answer =
         operation === "GenerateAuthorizeToken"
           ? await (options.token?.(call) ?? { status: 200, body: { HttpStatusCode: 200, Token: TOKEN } })
-          : await (options.authorize?.(call) ?? { status: 200, body: authorized });
+          : operation === "AuthorizeAsync" && options.authorizeAsync
+            ? await options.authorizeAsync(call)
+            : await (options.authorize?.(call) ?? { status: 200, body: authorized });
       const payload = answer.raw ?? JSON.stringify(answer.body);
       return new Response(payload, {
         status: answer.status,
@@ -129,7 +135,7 @@ export const RESULT_FIELDS = `
     links { rel href }
   }
   ... on MfaRequired { requestId handle institution challenges { type rawType prompt choices } }
-  ... on Pending { reason message requestId }
+  ... on Pending { reason message requestId handle }
   ... on Error { message code retryable }
   ... on InvalidCredentialsError { flinksCode flinksRequestId }
   ... on MfaRejectedError { flinksCode flinksRequestId }
@@ -140,6 +146,35 @@ export const RESULT_FIELDS = `
   ... on UnknownFlinksError { flinksCode flinksRequestId }
   ... on InvalidInputError { issues { path message } }
 `;
+
+export const CONTINUE = `mutation Continue($input: ContinueAuthorizationInput!) { continueAuthorization(input: $input) { ${RESULT_FIELDS} } }`;
+export const FOLLOW = `subscription Follow($handle: String!) { authorization(handle: $handle) { ${RESULT_FIELDS} } }`;
+
+/**
+ * Follows a Pending through the authorization subscription over server-sent events, in process, and
+ * returns every result the stream carried once it completes.
+ */
+export async function follow(
+  gateway: Gateway,
+  handle: string,
+  headers: Record<string, string> = {},
+): Promise<Array<Record<string, unknown> & { __typename: string }>> {
+  const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
+    method: "POST",
+    headers: {
+      accept: "text/event-stream",
+      "content-type": "application/json",
+      authorization: `Bearer ${CALLER_KEY}`,
+      ...headers,
+    },
+    body: JSON.stringify({ query: FOLLOW, variables: { handle } }),
+  });
+  if (!response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    throw new Error(`not an event stream: HTTP ${response.status} ${await response.text()}`);
+  }
+  const events = (await response.text()).split("\n\n").filter((event) => event.startsWith("event: next"));
+  return events.map((event) => JSON.parse(event.slice(event.indexOf("data: ") + 6)).data.authorization);
+}
 
 export const AUTHORIZE = `mutation Authorize($input: AuthorizeInput!) { authorize(input: $input) { ${RESULT_FIELDS} } }`;
 export const SUBMIT_MFA = `mutation SubmitMfa($input: SubmitMfaInput!) { submitMfa(input: $input) { ${RESULT_FIELDS} } }`;

@@ -4,6 +4,7 @@ import "./errors.js";
 import "./session.js";
 import "./authorize.js";
 import "./mfa.js";
+import "./continuation.js";
 import "./gateway.js";
 
 builder.mutationType({});

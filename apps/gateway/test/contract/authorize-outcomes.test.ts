@@ -44,7 +44,13 @@ function expectedResult(example: ResponseExample): Record<string, unknown> {
     }
     case 202: {
       const v = example.value as Schemas["OperationPending"];
-      return { __typename: "Pending", reason: v.FlinksCode, message: v.Message, requestId: v.RequestId };
+      return {
+        __typename: "Pending",
+        reason: v.FlinksCode,
+        message: v.Message,
+        requestId: v.RequestId,
+        handle: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/),
+      };
     }
     case 203: {
       const v = example.value as Schemas["MfaChallenge"];

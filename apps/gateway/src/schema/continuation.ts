@@ -1,0 +1,112 @@
+import { builder } from "../builder.js";
+import type { GatewayContext } from "../context.js";
+import {
+  GatewayBusyError,
+  type GatewayFailure,
+  SessionError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from "../errors.js";
+import { type ResultValue, refusalOfHandle, resultOf } from "../results.js";
+import type { FlinksSession } from "../session-handle.js";
+import { resultTypes } from "./result.js";
+
+/**
+ * What continues a Pending: a mutation that polls Flinks once, and a subscription (server-sent events)
+ * that polls on the server until the session reaches a final result. Both take the Pending's sealed
+ * handle, so any gateway instance continues any session.
+ */
+
+const ContinueAuthorizationInput = builder.inputType("ContinueAuthorizationInput", {
+  description: "The handle of a Pending.",
+  fields: (t) => ({
+    handle: t.string({ required: true, description: "Pending.handle." }),
+  }),
+});
+
+/** Opens a Pending's handle, or says why it cannot continue. */
+function openPending(context: GatewayContext, handle: string): FlinksSession | GatewayFailure {
+  if (handle.length > 4096) return refusalOfHandle("malformed", "Pending");
+  const opened = context.handles.open(handle, "pending");
+  return opened.ok ? opened.session : refusalOfHandle(opened.reason, "Pending");
+}
+
+builder.mutationField("continueAuthorization", (t) =>
+  t.errorUnionField({
+    types: [...resultTypes],
+    union: { name: "ContinueAuthorizationResult", description: "Where a pending session stands now." },
+    description:
+      "Poll a Pending once (AuthorizeAsync with its RequestId): Pending again, or where the session went.",
+    args: { input: t.arg({ type: ContinueAuthorizationInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const session = openPending(context, input.handle);
+      if (session instanceof Error) return session;
+      return resultOf(await context.upstream.poll(session, session.requestId), context.handles);
+    },
+  }),
+);
+
+/** Failures on the gateway's side of a poll: the next poll may well succeed, so the stream goes on. */
+const isTransient = (result: ResultValue) =>
+  result instanceof GatewayBusyError ||
+  result instanceof UpstreamTimeoutError ||
+  result instanceof UpstreamUnavailableError;
+
+/** Resolves after `ms`, or at once when the subscriber goes away. */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+async function* pollUntilSettled(context: GatewayContext, handle: string): AsyncGenerator<ResultValue> {
+  const session = openPending(context, handle);
+  if (session instanceof Error) {
+    yield session;
+    return;
+  }
+  const { signal } = context.upstream;
+  let requestId = session.requestId;
+  while (!signal.aborted) {
+    const result = resultOf(await context.upstream.poll(session, requestId), context.handles);
+    if (isTransient(result)) {
+      context.upstream.log.warn({ result: result.constructor.name }, "poll failed; polling on");
+    } else {
+      yield result;
+      if (!("kind" in result) || result.kind !== "pending") return;
+      requestId = result.requestId;
+    }
+    if (Date.now() + context.pollIntervalMs >= session.expiresAt) {
+      yield new SessionError({
+        code: "SESSION_EXPIRED",
+        message: "The session's token expires before the next poll: start again with authorize.",
+        retryable: false,
+      });
+      return;
+    }
+    await pause(context.pollIntervalMs, signal);
+  }
+}
+
+builder.subscriptionType({});
+builder.subscriptionField("authorization", (t) =>
+  // An error union, so the errors plugin carries error results as members (graphql-js would throw any
+  // Error a plain field returns).
+  t.errorUnionField({
+    types: [...resultTypes],
+    union: {
+      name: "AuthorizationUpdate",
+      description: "One step of a pending session: Pending while Flinks works, then its final result.",
+    },
+    description:
+      "Follow a Pending to its end over server-sent events: the gateway polls AuthorizeAsync every FLINKS_POLL_INTERVAL_MS and sends each result, ending after the first that is not Pending, or when the session's token expires.",
+    args: { handle: t.arg.string({ required: true, description: "Pending.handle." }) },
+    subscribe: (_root, { handle }, context) => pollUntilSettled(context, handle),
+    resolve: (result) => result as ResultValue,
+  }),
+);
