@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/contract/**"],
+          exclude: [...configDefaults.exclude, "test/contract/**", "test/package/**"],
           typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
         },
       },
@@ -24,6 +24,16 @@ export default defineConfig({
           globalSetup: [require.resolve("@flinks-authorize/spec/test-support/prism-global-setup")],
           testTimeout: 15_000,
           hookTimeout: 45_000,
+        },
+      },
+      {
+        // The packed tarball installed outside the workspace (pnpm pack, publint, attw, npm install, tsc,
+        // a run against its own Prism): about half a minute, each step bounded in the suite.
+        extends: true,
+        test: {
+          name: "package",
+          include: ["test/package/**/*.test.ts"],
+          testTimeout: 120_000,
         },
       },
     ],
