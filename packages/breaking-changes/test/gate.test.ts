@@ -63,6 +63,19 @@ const REQUEST_ID_REMOVED =
   "Field 'requestId' was removed from object type 'Authorized' (Authorized.requestId)";
 const withoutRequestId = () => schemaWithout("Authorized", "requestId");
 
+/** A repository whose schema lost `Authorized.requestId`, with one changeset acknowledging that. */
+const removalAcknowledged = (bumps: Record<string, string>, gatewayVersion = "0.1.0") =>
+  scratchRepository({
+    schema: withoutRequestId(),
+    versions: { client: "0.1.0", gateway: gatewayVersion },
+    changesets: {
+      "drop-request-id": changeset(
+        bumps,
+        `Authorized loses requestId.\n\n- Breaking (GraphQL): ${REQUEST_ID_REMOVED}`,
+      ),
+    },
+  });
+
 describe("the breaking-change gate", () => {
   test("the paths it reads are the ones the scratch repositories lay out", () => {
     expect(contracts.map((contract) => [contract.current, contract.released])).toEqual([
@@ -85,15 +98,7 @@ describe("the breaking-change gate", () => {
   });
 
   test("passes a removal that a minor changeset of the owner acknowledges while it is 0.x", async () => {
-    const root = await scratchRepository({
-      schema: withoutRequestId(),
-      changesets: {
-        "drop-request-id": changeset(
-          { "@flinks-authorize/gateway": "minor" },
-          `Authorized loses requestId.\n\n- Breaking (GraphQL): ${REQUEST_ID_REMOVED}`,
-        ),
-      },
-    });
+    const root = await removalAcknowledged({ "@flinks-authorize/gateway": "minor" });
     expect(await checkBreakingChanges(root)).toEqual({
       failures: [],
       acknowledged: [{ contract: "GraphQL", description: REQUEST_ID_REMOVED }],
@@ -105,16 +110,7 @@ describe("the breaking-change gate", () => {
     { bump: "patch", version: "0.1.0", needs: "minor (it is 0.x) or major" },
     { bump: "minor", version: "1.0.0", needs: "major" },
   ])("refuses an acknowledgement in a $bump changeset at $version", async ({ bump, version, needs }) => {
-    const root = await scratchRepository({
-      schema: withoutRequestId(),
-      versions: { client: "0.1.0", gateway: version },
-      changesets: {
-        "drop-request-id": changeset(
-          { "@flinks-authorize/gateway": bump },
-          `- Breaking (GraphQL): ${REQUEST_ID_REMOVED}`,
-        ),
-      },
-    });
+    const root = await removalAcknowledged({ "@flinks-authorize/gateway": bump }, version);
     const { failures } = await checkBreakingChanges(root);
     expect(failures).toEqual([
       `GraphQL: ${REQUEST_ID_REMOVED}\n  is acknowledged in .changeset/drop-request-id.md, which must bump @flinks-authorize/gateway (${version}) by ${needs}.`,
@@ -122,15 +118,7 @@ describe("the breaking-change gate", () => {
   });
 
   test("refuses an acknowledgement of the right change on the wrong package", async () => {
-    const root = await scratchRepository({
-      schema: withoutRequestId(),
-      changesets: {
-        "drop-request-id": changeset(
-          { "@flinks-authorize/client": "minor" },
-          `- Breaking (GraphQL): ${REQUEST_ID_REMOVED}`,
-        ),
-      },
-    });
+    const root = await removalAcknowledged({ "@flinks-authorize/client": "minor" });
     const { failures } = await checkBreakingChanges(root);
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain(
