@@ -34,6 +34,12 @@ async function breakingChanges(
   root: string,
   contract: Contract,
 ): Promise<{ breaking: ContractChange[]; dangerous: ContractChange[] }> {
+  const [released, current] = await Promise.all([
+    readText(root, contract.released),
+    readText(root, contract.current),
+  ]);
+  // Right after a release nothing differs: no need to start redocly.
+  if (released === current) return { breaking: [], dangerous: [] };
   if (contract.name === "OpenAPI") {
     const breaking = await openapiBreakingChanges(
       join(root, contract.released),
@@ -42,7 +48,7 @@ async function breakingChanges(
     );
     return { breaking, dangerous: [] };
   }
-  return graphqlChanges(await readText(root, contract.released), await readText(root, contract.current));
+  return graphqlChanges(released, current);
 }
 
 const acknowledgementLine = (change: ContractChange) =>
