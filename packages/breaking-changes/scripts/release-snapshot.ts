@@ -1,4 +1,4 @@
-// The release step after `changeset version`: copies each contract into released/ and records the
+// The release step after `changeset version`: copies each contract into packages/breaking-changes/released/ and records the
 // versions it belongs to. The breaking-change gates compare the contracts with this snapshot from then on.
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -21,19 +21,19 @@ export const contracts: readonly Contract[] = [
   {
     name: "OpenAPI",
     current: "spec/openapi.yaml",
-    released: "released/openapi.yaml",
+    released: "packages/breaking-changes/released/openapi.yaml",
     owner: { name: "@flinks-authorize/client", manifest: "packages/client/package.json" },
   },
   {
     name: "GraphQL",
     current: "apps/gateway/schema.graphql",
-    released: "released/schema.graphql",
+    released: "packages/breaking-changes/released/schema.graphql",
     owner: { name: "@flinks-authorize/gateway", manifest: "apps/gateway/package.json" },
   },
 ];
 
 /** The owners' versions the snapshot in `released/` belongs to. */
-export const RELEASE_RECORD = "released/versions.json";
+export const RELEASE_RECORD = "packages/breaking-changes/released/versions.json";
 
 /** The Redocly configuration whose `diff-recommended` rules rate OpenAPI changes. */
 export const REDOCLY_CONFIG = "spec/redocly.yaml";

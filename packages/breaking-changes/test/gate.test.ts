@@ -27,8 +27,8 @@ async function scratchRepository(repository: Repository): Promise<string> {
   const versions = repository.versions ?? { client: "0.1.0", gateway: "0.1.0" };
   const released = repository.released ?? versions;
   const files: Record<string, string> = {
-    "released/openapi.yaml": currentSpec(),
-    "released/schema.graphql": currentSchema(),
+    "packages/breaking-changes/released/openapi.yaml": currentSpec(),
+    "packages/breaking-changes/released/schema.graphql": currentSchema(),
     [RELEASE_RECORD]: JSON.stringify({
       "@flinks-authorize/client": released.client,
       "@flinks-authorize/gateway": released.gateway,
@@ -79,8 +79,8 @@ const removalAcknowledged = (bumps: Record<string, string>, gatewayVersion = "0.
 describe("the breaking-change gate", () => {
   test("the paths it reads are the ones the scratch repositories lay out", () => {
     expect(contracts.map((contract) => [contract.current, contract.released])).toEqual([
-      ["spec/openapi.yaml", "released/openapi.yaml"],
-      ["apps/gateway/schema.graphql", "released/schema.graphql"],
+      ["spec/openapi.yaml", "packages/breaking-changes/released/openapi.yaml"],
+      ["apps/gateway/schema.graphql", "packages/breaking-changes/released/schema.graphql"],
     ]);
   });
 
