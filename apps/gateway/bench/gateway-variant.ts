@@ -1,14 +1,12 @@
 import { createServer } from "node:http";
-import { useGraphQlJit } from "@envelop/graphql-jit";
-import type { Plugin } from "graphql-yoga";
 import { loadConfig } from "../src/config.js";
 import { createGateway, type GatewayOptions } from "../src/yoga.js";
 
 /**
  * Bench-only gateway entry: the production gateway with one lever changed, chosen by VARIANT.
  * `default`: as src/server.ts. `native-fetch`: Node's built-in fetch under openapi-fetch instead of the
- * undici adapter. `jit`: graphql-jit execution through the `plugins` option. Pool size and log level
- * come from the environment like in production (FLINKS_TOKEN_POOL_SIZE, LOG_LEVEL).
+ * undici adapter. Pool size and log level come from the environment like in production
+ * (FLINKS_TOKEN_POOL_SIZE, LOG_LEVEL).
  */
 const variant = process.env.VARIANT ?? "default";
 const options: GatewayOptions = {};
@@ -17,9 +15,6 @@ switch (variant) {
     break;
   case "native-fetch":
     options.fetch = (request) => fetch(request);
-    break;
-  case "jit":
-    options.plugins = [useGraphQlJit() as Plugin];
     break;
   default:
     throw new Error(`unknown VARIANT ${variant}`);

@@ -2,15 +2,13 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
+import { LOGIN_ID, tokenAnswer } from "@flinks-authorize/kit/fixtures";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createFlinksClient } from "../src/index.js";
 import { BASE_URL, CUSTOMER_ID, createObservedClient, hangingFetch } from "./helpers.js";
 
-const cachedRequest = { LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe" };
-const token200 = {
-  status: 200,
-  body: { HttpStatusCode: 200, Token: "d65f1adb-8ebc-48dc-be8b-20c773ba1565" },
-};
+const cachedRequest = { LoginId: LOGIN_ID };
+const token200 = { status: 200, body: tokenAnswer };
 
 afterEach(() => {
   vi.useRealTimers();

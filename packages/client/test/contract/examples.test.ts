@@ -1,3 +1,4 @@
+import { TOKEN } from "@flinks-authorize/kit/fixtures";
 import { documentedOperations, type ResponseExample } from "@flinks-authorize/spec/test-support/examples";
 import { describe, expect, test } from "vitest";
 import type { AuthorizeRequest, Outcome } from "../../src/index.js";
@@ -51,7 +52,7 @@ for (const operation of operations) {
         const options = { headers: { prefer } };
         const outcome =
           example.operationId === "authorize"
-            ? await client.authorize("d65f1adb-8ebc-48dc-be8b-20c773ba1565", requestFor(example), options)
+            ? await client.authorize(TOKEN, requestFor(example), options)
             : await client.generateAuthorizeToken(SECRET_KEY, options);
         guard.assertClean();
         expect(outcome.kind).toBe(expectedKind(example));

@@ -1,95 +1,41 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { Agent, request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { type FakeFlinks, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
+import { type GatewayProcess, startGateway } from "@flinks-authorize/kit/gateway";
+import { sleep, waitFor } from "@flinks-authorize/kit/ports";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
 import { AUTHORIZE, authorized, LOGIN_ID } from "../harness.js";
-import { freePort, sleep, within } from "../support/processes.js";
-import { type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
-// Graceful shutdown of the real entry point (`node --import tsx src/server.ts`): on SIGTERM the gateway
-// stops accepting connections, finishes the requests in flight, and exits 0; a request still running
-// after the 10 s grace period is abandoned and the process exits 1.
+// Graceful shutdown of the production bundle run as production runs it: on SIGTERM the gateway stops
+// accepting connections, finishes the requests in flight, and exits 0; a request still running after the
+// 10 s grace period is abandoned and the process exits 1.
 
-const GATEWAY_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const STARTUP_TIMEOUT_MS = 60_000;
 /** server.ts's SHUTDOWN_GRACE_MS. */
 const GRACE_MS = 10_000;
 const SLOW_MS = 1_500;
 
-interface Instance {
-  port: number;
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
+const instances: GatewayProcess[] = [];
+let upstream: FakeFlinks;
 
-const instances: Instance[] = [];
-let upstream: FaultUpstream;
-
-async function startGateway(env: Record<string, string> = {}): Promise<Instance> {
-  const port = await freePort();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  // Nothing of the caller's gateway configuration leaks in (keys, pool size, timeouts…).
-  for (const name of Object.keys(childEnv)) {
-    if (name.startsWith("FLINKS_") || name.startsWith("GATEWAY_")) delete childEnv[name];
-  }
-  Object.assign(childEnv, {
-    FLINKS_BASE_URL: upstream.url,
-    FLINKS_SECRET_KEY: "shutdown-secret",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    NODE_ENV: "test",
-    LOG_LEVEL: "info",
-    ...env,
+async function startInstance(env: Record<string, string> = {}): Promise<GatewayProcess> {
+  const gateway = await startGateway({
+    entry: inject("gatewayBundle"),
+    env: {
+      FLINKS_BASE_URL: upstream.url,
+      FLINKS_SECRET_KEY: "shutdown-secret",
+      NODE_ENV: "test",
+      LOG_LEVEL: "info",
+      ...env,
+    },
   });
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    cwd: GATEWAY_DIR,
-    env: childEnv,
-    // Its own process group, so cleanup can reach tsx's helpers too.
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const instance: Instance = {
-    port,
-    child,
-    stdout: "",
-    stderr: "",
-    exit: new Promise((resolve) =>
-      child.once("exit", (code, signal) => resolve({ code, signal, at: performance.now() })),
-    ),
-  };
-  instances.push(instance);
-  child.stdout?.setEncoding("utf8");
-  child.stderr?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    instance.stdout += chunk;
-  });
-  child.stderr?.on("data", (chunk: string) => {
-    instance.stderr += chunk;
-  });
-
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`gateway exited before it was healthy:\n${instance.stdout}${instance.stderr}`);
-    }
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return instance;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(150);
-  }
-  throw new Error(`gateway was not healthy within 60 s:\n${instance.stdout}${instance.stderr}`);
+  instances.push(gateway);
+  return gateway;
 }
 
 /** The pino lines on stdout, parsed; anything else is kept as `{ raw }`. */
-function logLines(instance: Instance): Array<Record<string, unknown>> {
-  return instance.stdout
+function logLines(instance: GatewayProcess): Array<Record<string, unknown>> {
+  return instance
+    .stdout()
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => {
@@ -101,7 +47,7 @@ function logLines(instance: Instance): Array<Record<string, unknown>> {
     });
 }
 
-const messages = (instance: Instance) => logLines(instance).map(({ msg }) => String(msg ?? ""));
+const messages = (instance: GatewayProcess) => logLines(instance).map(({ msg }) => String(msg ?? ""));
 
 interface Answer {
   status: number;
@@ -113,7 +59,7 @@ interface Answer {
  * POSTs the authorize mutation on a connection of its own. `keepAlive: false` sends `Connection: close`
  * (a one-shot client); `true` keeps the socket open in a pool afterwards, like a load balancer or fetch.
  */
-function authorize(instance: Instance, keepAlive: boolean) {
+function authorize(instance: GatewayProcess, keepAlive: boolean) {
   const agent = keepAlive ? new Agent({ keepAlive: true, maxSockets: 1 }) : undefined;
   const payload = JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } });
   const request = httpRequest({
@@ -168,61 +114,43 @@ function tryConnect(port: number): Promise<string> {
   });
 }
 
-const authorizeCalls = () => upstream.received.filter(({ operation }) => operation === "Authorize").length;
+const authorizeCalls = () => upstream.count("Authorize");
 
 /** Starts an authorize request and waits until its Authorize call is held by the fake Flinks. */
-async function inFlight(instance: Instance, keepAlive: boolean) {
+async function inFlight(instance: GatewayProcess, keepAlive: boolean) {
   const before = authorizeCalls();
   const call = authorize(instance, keepAlive);
-  expect(await within(5_000, () => authorizeCalls() === before + 1)).toBe(true);
+  expect(await waitFor(() => authorizeCalls() === before + 1, { timeoutMs: 5_000 })).toBe(true);
   return call;
 }
 
 /** SIGTERM, then wait for the "stopping" line so that server.close() has run before we go on. */
-async function terminate(instance: Instance): Promise<number> {
+async function terminate(instance: GatewayProcess): Promise<number> {
   const at = performance.now();
   instance.child.kill("SIGTERM");
-  expect(await within(2_000, () => instance.stdout.includes('"msg":"stopping'))).toBe(true);
+  expect(await waitFor(() => instance.stdout().includes('"msg":"stopping'), { timeoutMs: 2_000 })).toBe(true);
   return at;
 }
 
-async function killAll(): Promise<void> {
-  await Promise.all(
-    instances.splice(0).map(async (instance) => {
-      const { child } = instance;
-      if (child.pid === undefined) return;
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        await Promise.race([instance.exit, sleep(2_000)]);
-      }
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }),
-  );
+async function stopAll(): Promise<void> {
+  await Promise.all(instances.splice(0).map((instance) => instance.stop(2_000)));
 }
 
 beforeAll(async () => {
-  upstream = await startFaultUpstream();
+  upstream = await startFakeFlinks();
 });
-beforeEach(() => {
-  upstream.faults = { token: "ok", authorize: "ok" };
-  upstream.slowMs = 0;
-  upstream.received.length = 0;
-});
-afterEach(killAll, 20_000);
+beforeEach(() => upstream.reset());
+afterEach(stopAll, 20_000);
 afterAll(async () => {
-  await killAll();
+  await stopAll();
   await upstream?.close();
 }, 20_000);
 
 describe("SIGTERM", () => {
   test("finishes the request in flight, refuses new connections and exits 0", async () => {
-    upstream.faults.authorize = "slow";
+    upstream.faults.Authorize = "slow";
     upstream.slowMs = SLOW_MS;
-    const gateway = await startGateway();
+    const gateway = await startInstance();
     const call = await inFlight(gateway, false);
     const signalled = await terminate(gateway);
 
@@ -238,8 +166,8 @@ describe("SIGTERM", () => {
       requestId: authorized.RequestId,
     });
 
-    const exit = await Promise.race([gateway.exit, sleep(GRACE_MS + 1_000).then(() => undefined)]);
-    expect(exit, `${gateway.stdout}${gateway.stderr}`).toMatchObject({ code: 0, signal: null });
+    const exit = await Promise.race([gateway.exited, sleep(GRACE_MS + 1_000).then(() => undefined)]);
+    expect(exit, gateway.output()).toMatchObject({ code: 0, signal: null });
     expect((exit?.at ?? Number.POSITIVE_INFINITY) - signalled).toBeLessThan(GRACE_MS);
 
     const lines = messages(gateway);
@@ -255,16 +183,16 @@ describe("SIGTERM", () => {
   // A pooled client (load balancer, undici, fetch) keeps its socket open after the answer: the
   // socket turns idle only then, and must still not hold the exit until the grace period.
   test("exits 0 soon after the in-flight request of a keep-alive client completes", async () => {
-    upstream.faults.authorize = "slow";
+    upstream.faults.Authorize = "slow";
     upstream.slowMs = SLOW_MS;
-    const gateway = await startGateway();
+    const gateway = await startInstance();
     const call = await inFlight(gateway, true);
     await terminate(gateway);
 
     const answer = await call.answer;
     expect(answer.body.data?.authorize?.__typename).toBe("Authorized");
     try {
-      const exit = await Promise.race([gateway.exit, sleep(3_000).then(() => undefined)]);
+      const exit = await Promise.race([gateway.exited, sleep(3_000).then(() => undefined)]);
       expect(exit, `connection: ${answer.connection}`).toMatchObject({ code: 0 });
     } finally {
       call.close();
@@ -272,14 +200,14 @@ describe("SIGTERM", () => {
   });
 
   test("a request hung upstream is abandoned after the 10 s grace: exit 1", async () => {
-    upstream.faults.authorize = "hang";
-    const gateway = await startGateway({ FLINKS_TIMEOUT_MS: "30000" });
+    upstream.faults.Authorize = "hang";
+    const gateway = await startInstance({ FLINKS_TIMEOUT_MS: "30000" });
     const call = await inFlight(gateway, false);
     const signalled = await terminate(gateway);
 
-    const exit = await Promise.race([gateway.exit, sleep(GRACE_MS + 3_000).then(() => undefined)]);
+    const exit = await Promise.race([gateway.exited, sleep(GRACE_MS + 3_000).then(() => undefined)]);
     const elapsed = (exit?.at ?? Number.POSITIVE_INFINITY) - signalled;
-    expect(exit, `${gateway.stdout}${gateway.stderr}`).toMatchObject({ code: 1, signal: null });
+    expect(exit, gateway.output()).toMatchObject({ code: 1, signal: null });
     expect(elapsed).toBeGreaterThanOrEqual(GRACE_MS - 500);
     expect(elapsed).toBeLessThan(GRACE_MS + 1_000);
 

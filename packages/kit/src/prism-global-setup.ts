@@ -30,5 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const prism = await startPrism({ mode: "mock", document });
   project.provide("prismUrl", prism.url);
   project.provide("prismIsMock", true);
-  return () => prism.stop();
+  return async () => {
+    await prism.stop();
+  };
 }

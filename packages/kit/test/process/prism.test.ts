@@ -1,14 +1,6 @@
-import { startPrism } from "@flinks-authorize/spec/test-support/prism";
 import { describe, expect, test } from "vitest";
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { startPrism } from "../../src/prism.js";
+import { isRunning } from "../../src/processes.js";
 
 describe("startPrism", () => {
   test("serves the spec on a loopback port, and stop() ends the process", async () => {
