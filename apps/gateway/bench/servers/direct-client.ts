@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
-import { createFlinksClient, Secret } from "@flinks-authorize/client";
+import { createFlinksClient, Secret, TOOLBOX_CUSTOMER_ID } from "@flinks-authorize/client";
+import { LOGIN_ID } from "@flinks-authorize/kit/fixtures";
 
 /**
  * Baseline (b): the real typed client (openapi-fetch over the default undici transport, response
@@ -8,7 +9,7 @@ import { createFlinksClient, Secret } from "@flinks-authorize/client";
 const port = Number(process.env.PORT ?? 0);
 const flinks = createFlinksClient({
   baseUrl: process.env.FLINKS_BASE_URL ?? "http://127.0.0.1:4010",
-  customerId: "43387ca6-0391-4c82-857d-70d95f087ecb",
+  customerId: TOOLBOX_CUSTOMER_ID,
 });
 const secretKey = new Secret(process.env.FLINKS_SECRET_KEY ?? "x");
 
@@ -23,7 +24,7 @@ const server = createServer((request, response) => {
     const outcome =
       minted.kind === "token"
         ? await flinks.authorize(minted.token, {
-            LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe",
+            LoginId: LOGIN_ID,
             MostRecentCached: true,
           })
         : minted;

@@ -1,4 +1,6 @@
 import { Agent, createServer, request as httpRequest } from "node:http";
+import { TOOLBOX_CUSTOMER_ID } from "@flinks-authorize/client";
+import { LOGIN_ID } from "@flinks-authorize/kit/fixtures";
 
 /**
  * Baseline (a): the least a forwarder can do. Per incoming POST, the same two upstream calls the gateway
@@ -6,12 +8,8 @@ import { Agent, createServer, request as httpRequest } from "node:http";
  */
 const port = Number(process.env.PORT ?? 0);
 const upstream = new URL(process.env.FLINKS_BASE_URL ?? "http://127.0.0.1:4010");
-const customerId = "43387ca6-0391-4c82-857d-70d95f087ecb";
 const agent = new Agent({ keepAlive: true });
-const authorizeBody = JSON.stringify({
-  LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe",
-  MostRecentCached: true,
-});
+const authorizeBody = JSON.stringify({ LoginId: LOGIN_ID, MostRecentCached: true });
 
 function post(path: string, key: string, body?: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -21,7 +19,7 @@ function post(path: string, key: string, body?: string): Promise<Record<string, 
         host: upstream.hostname,
         port: upstream.port,
         method: "POST",
-        path: `/v3/${customerId}/BankingServices/${path}`,
+        path: `/v3/${TOOLBOX_CUSTOMER_ID}/BankingServices/${path}`,
         headers: {
           "flinks-auth-key": key,
           ...(body !== undefined && {
