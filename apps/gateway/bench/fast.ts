@@ -1,10 +1,10 @@
 import { startFakeFlinksProcess } from "@flinks-authorize/kit/fake-flinks-process";
-import { startGateway } from "@flinks-authorize/kit/gateway";
 import { median } from "./load.js";
 import { type Goal, goalLines, mb, num, type Scenario, table } from "./results.js";
-import { alternate, measureRound, medianOf, metrics, pairedRatio, type RoundResult } from "./rounds.js";
+import { alternate, coldStarts, measureRound, type RoundResult, roundsAndSeconds } from "./rounds.js";
 import { intEnv } from "./settings.js";
-import { directClient, productionEnv, rawForwarder, shippedGateway, type Target } from "./targets.js";
+import { medianOf, metrics, pairedRatio } from "./summaries.js";
+import { directClient, rawForwarder, shippedGateway, type Target } from "./targets.js";
 
 /**
  * `pnpm bench fast`: the gateway as shipped against two baselines that make the same two upstream calls
@@ -27,8 +27,7 @@ export const fast: Scenario<FastData> = {
   title: "Fast path: gateway, raw forwarder, direct client",
   async run({ bundle, scratch }) {
     const settings = {
-      rounds: intEnv("BENCH_ROUNDS", 3, 1, 20),
-      seconds: intEnv("BENCH_SECONDS", 5, 1, 60),
+      ...roundsAndSeconds(5),
       connections: CONNECTIONS,
       probeCount: intEnv("BENCH_PROBE_COUNT", 2_000, 10, 100_000),
     };
@@ -53,16 +52,7 @@ export const fast: Scenario<FastData> = {
           scratch,
         ),
       );
-      const coldStartMs: number[] = [];
-      for (let run = 0; run < 5; run++) {
-        const started = await startGateway({
-          entry: bundle,
-          env: productionEnv(upstream.url),
-          watchdog: false,
-        });
-        coldStartMs.push(Math.round(started.readyMs));
-        await started.stop();
-      }
+      const coldStartMs = await coldStarts(bundle, upstream.url);
       return {
         settings,
         targets: Object.fromEntries(

@@ -1,12 +1,12 @@
 import { startFakeFlinksProcess } from "@flinks-authorize/kit/fake-flinks-process";
-import { GATEWAY_SOURCES, PRODUCTION_NODE_FLAGS, startGateway } from "@flinks-authorize/kit/gateway";
+import { GATEWAY_SOURCES, PRODUCTION_NODE_FLAGS } from "@flinks-authorize/kit/gateway";
 import { buildServer } from "../scripts/build.js";
 import { loadConfig } from "../src/config.js";
 import { median } from "./load.js";
 import { delta, mb, num, type Scenario, table } from "./results.js";
-import { alternate, measureRound, medianOf, metrics, pairedRatio, type RoundResult } from "./rounds.js";
-import { intEnv } from "./settings.js";
-import { GATEWAY_VARIANT, productionEnv, shippedGateway, type Target } from "./targets.js";
+import { alternate, coldStarts, measureRound, type RoundResult, roundsAndSeconds } from "./rounds.js";
+import { type Metric, medianOf, metrics, pairedRatio } from "./summaries.js";
+import { GATEWAY_VARIANT, shippedGateway, type Target } from "./targets.js";
 
 /**
  * `pnpm bench levers`: the shipped gateway with one thing changed at a time, measured in the same rounds
@@ -112,11 +112,7 @@ export interface LeversData {
 export const levers: Scenario<LeversData> = {
   title: "Levers: one change at a time against the shipped gateway",
   async run({ bundle, scratch }) {
-    const settings = {
-      rounds: intEnv("BENCH_ROUNDS", 3, 1, 20),
-      seconds: intEnv("BENCH_SECONDS", 4, 1, 60),
-      connections: 50,
-    };
+    const settings = { ...roundsAndSeconds(4), connections: 50 };
     const variantBundle = await buildServer(`${scratch}/gateway-variant.mjs`, GATEWAY_VARIANT);
     const shipped = shippedGateway(bundle);
     const fastUpstream = await startFakeFlinksProcess();
@@ -140,23 +136,13 @@ export const levers: Scenario<LeversData> = {
           scratch,
         );
       });
-      const coldStart = async (entry: string) => {
-        const runs: number[] = [];
-        for (let run = 0; run < 5; run++) {
-          const started = await startGateway({
-            entry,
-            env: productionEnv(fastUpstream.url),
-            watchdog: false,
-          });
-          runs.push(Math.round(started.readyMs));
-          await started.stop();
-        }
-        return runs;
-      };
       return {
         settings,
         rounds,
-        coldStartMs: { bundle: await coldStart(bundle), sources: await coldStart(GATEWAY_SOURCES) },
+        coldStartMs: {
+          bundle: await coldStarts(bundle, fastUpstream.url),
+          sources: await coldStarts(GATEWAY_SOURCES, fastUpstream.url),
+        },
       };
     } finally {
       await Promise.all([fastUpstream.stop(), slowUpstream.stop()]);
@@ -167,8 +153,7 @@ export const levers: Scenario<LeversData> = {
       const lever = LEVERS[key] as Lever;
       const own = rounds[key] ?? [];
       const base = key === "shipped" ? undefined : rounds[lever.against ?? "shipped"];
-      const paired = (metric: (typeof metrics)["p50Us"]) =>
-        base ? delta(pairedRatio(own, base, metric)) : "";
+      const paired = (metric: Metric) => (base ? delta(pairedRatio(own, base, metric)) : "");
       return [
         lever.lever,
         lever.variant,

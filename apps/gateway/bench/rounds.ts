@@ -1,13 +1,32 @@
 import { closeSync, openSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { startGateway } from "@flinks-authorize/kit/gateway";
 import { rssBytes } from "@flinks-authorize/kit/rss";
-import { type LoadResult, latencyProbe, median, type ProbeResult, runLoad } from "./load.js";
-import { startTarget, type Target } from "./targets.js";
+import { type LoadResult, latencyProbe, type ProbeResult, runLoad } from "./load.js";
+import { intEnv } from "./settings.js";
+import { productionEnv, startTarget, type Target } from "./targets.js";
 
 /**
  * One round of the fast-path measurements on one target, and the alternation of rounds across targets,
  * shared by `fast` and `levers`.
  */
+/** BENCH_ROUNDS (3) and BENCH_SECONDS, the seconds of each load. */
+export const roundsAndSeconds = (defaultSeconds: number) => ({
+  rounds: intEnv("BENCH_ROUNDS", 3, 1, 20),
+  seconds: intEnv("BENCH_SECONDS", defaultSeconds, 1, 60),
+});
+
+/** Spawn to the first 200 on /health (ms), five times, without the watchdog's preload. */
+export async function coldStarts(entry: string, upstream: string): Promise<number[]> {
+  const runs: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const started = await startGateway({ entry, env: productionEnv(upstream), watchdog: false });
+    runs.push(Math.round(started.readyMs));
+    await started.stop();
+  }
+  return runs;
+}
+
 export interface RoundSettings {
   connections: number[];
   seconds: number;
@@ -104,37 +123,4 @@ export async function alternate<Key extends string>(
     }
   }
   return results;
-}
-
-export type Metric = (round: RoundResult) => number | undefined;
-
-export const metrics = {
-  rpsAt:
-    (connections: number): Metric =>
-    (round) =>
-      round.loads.find((load) => load.connections === connections)?.reqPerSec,
-  p50Us: ((round) => round.probe.p50Us) as Metric,
-  p99Us: ((round) => round.probe.p99Us) as Metric,
-  pacedP50Us: ((round) => round.paced?.p50Us) as Metric,
-  rssPeak: ((round) => round.loads.find((load) => load.rssPeak !== undefined)?.rssPeak) as Metric,
-  rssIdle: ((round) => round.rssIdle) as Metric,
-  logBytesPerRequest: ((round) => round.logBytesPerRequest) as Metric,
-};
-
-/** The median of a metric over rounds. */
-export const medianOf = (rounds: RoundResult[], metric: Metric) =>
-  median(rounds.map((round) => metric(round) ?? Number.NaN));
-
-/**
- * Candidate ÷ baseline, per round (both ran in the same round, minutes apart at most), then the median
- * of those ratios: slow drift of the machine cancels.
- */
-export function pairedRatio(candidate: RoundResult[], baseline: RoundResult[], metric: Metric): number {
-  return median(
-    candidate.flatMap((round) => {
-      const base = baseline.find((other) => other.round === round.round);
-      const [c, b] = [metric(round), base && metric(base)];
-      return c !== undefined && b ? [c / b] : [];
-    }),
-  );
 }

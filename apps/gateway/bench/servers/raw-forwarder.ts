@@ -1,12 +1,12 @@
-import { Agent, createServer, request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { TOOLBOX_CUSTOMER_ID } from "@flinks-authorize/client";
 import { LOGIN_ID } from "@flinks-authorize/kit/fixtures";
+import { serveBaseline } from "./serve-baseline.js";
 
 /**
  * Baseline (a): the least a forwarder can do. Per incoming POST, the same two upstream calls the gateway
  * makes (keep-alive `http.Agent`), then a small JSON answer shaped like the gateway's.
  */
-const port = Number(process.env.PORT ?? 0);
 const upstream = new URL(process.env.FLINKS_BASE_URL ?? "http://127.0.0.1:4010");
 const agent = new Agent({ keepAlive: true });
 const authorizeBody = JSON.stringify({ LoginId: LOGIN_ID, MostRecentCached: true });
@@ -46,29 +46,8 @@ function post(path: string, key: string, body?: string): Promise<Record<string, 
   });
 }
 
-const server = createServer((request, response) => {
-  if (request.url === "/health") {
-    response.end("ok");
-    return;
-  }
-  request.resume();
-  request.on("end", async () => {
-    try {
-      const minted = await post("GenerateAuthorizeToken", "x");
-      const authorized = await post("Authorize", String(minted.Token), authorizeBody);
-      const body = JSON.stringify({
-        data: { authorize: { __typename: "Authorized", requestId: authorized.RequestId } },
-      });
-      response.writeHead(200, {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-      });
-      response.end(body);
-    } catch {
-      response.statusCode = 502;
-      response.end();
-    }
-  });
+serveBaseline(async () => {
+  const minted = await post("GenerateAuthorizeToken", "x");
+  const authorized = await post("Authorize", String(minted.Token), authorizeBody);
+  return String(authorized.RequestId);
 });
-server.keepAliveTimeout = 65_000;
-server.listen(port, "127.0.0.1");
