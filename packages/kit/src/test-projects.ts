@@ -15,6 +15,10 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
  * - `process` (`test/process/`): real processes: the gateway's bundle, `pnpm start`, Prism.
  *
  * `vitest run` runs all three; `vitest run --project unit` starts nothing. `extra` adds settings per project.
+ *
+ * Unit and contract files share one module graph per worker (`isolate: false`): they keep no global state
+ * (the fixtures are frozen), and loading Yoga, Pothos and the spec once rather than once per file is most
+ * of what those runs cost. Process tests keep their isolation.
  */
 export function testProjects(
   extra: { unit?: ProjectTest; contract?: ProjectTest; process?: ProjectTest } = {},
@@ -24,6 +28,7 @@ export function testProjects(
       extends: true,
       test: {
         name: "unit",
+        isolate: false,
         include: ["test/**/*.test.ts"],
         exclude: [...configDefaults.exclude, "test/contract/**", "test/process/**"],
         ...extra.unit,
@@ -34,6 +39,7 @@ export function testProjects(
       extends: true,
       test: {
         name: "contract",
+        isolate: false,
         include: ["test/contract/**/*.test.ts"],
         ...extra.contract,
         globalSetup: [here("./prism-global-setup.ts"), ...[extra.contract?.globalSetup ?? []].flat()],
