@@ -49,6 +49,10 @@ export interface SlowData {
   runs: SlowRun[];
 }
 
+/** Why a server died, from its stderr: V8's fatal line when there is one, else its last line. */
+const lastWords = (stderr: string) =>
+  /^.*(FATAL ERROR|Error:).*$/m.exec(stderr)?.[0].trim() ?? stderr.trim().split("\n").at(-1) ?? "exited";
+
 export const slow: Scenario<SlowData> = {
   title: "Slow upstream: concurrency against Little's law",
   async run({ bundle }) {
@@ -98,9 +102,7 @@ export const slow: Scenario<SlowData> = {
               peakUpstreamInFlight: (await upstream.stats()).peakInFlight,
               ...(rssIdle !== undefined && { rssIdle }),
               ...(rssPeak !== undefined && { rssPeak }),
-              ...(!server.running() && {
-                died: server.stderr().trim().split("\n").slice(-2).join(" ") || "exited",
-              }),
+              ...(!server.running() && { died: lastWords(server.stderr()) }),
             };
             runs.push(result);
             console.log(
