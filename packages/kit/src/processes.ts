@@ -72,7 +72,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 /**
  * Starts `node [nodeArgs] [--import tsx] [--require watchdog] entry [args]` in its own process group, with
- * a clean environment. Rejects only if the spawn itself fails; readiness is the caller's business.
+ * a clean environment. Throws only if the spawn itself fails; readiness is the caller's business.
  */
 export function spawnNode(options: NodeProcessOptions): NodeProcess {
   if (!exitHookInstalled) {
