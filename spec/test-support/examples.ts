@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { SPEC_PATH } from "./prism.js";
+
+/** This package's openapi.yaml: what Prism serves and the examples are read from. */
+export const SPEC_PATH = fileURLToPath(new URL("../openapi.yaml", import.meta.url));
 
 /** One named example of one documented response: what `Prefer: code=<status>, example=<name>` selects. */
 export interface ResponseExample {

@@ -47,7 +47,11 @@ describe("authorize: session outcomes", () => {
         // Flinks' offset-less UTC timestamp becomes an RFC 3339 instant.
         lastRefresh: "2026-01-21T20:47:47.145Z",
       },
-      links: [{ rel: "AccountsDetail", href: "/GetAccountsDetail" }],
+      links: [
+        { rel: "AccountsDetail", href: "/GetAccountsDetail" },
+        { rel: "AccountsSummary", href: "/GetAccountsSummary" },
+        { rel: "Statements", href: "/GetStatements" },
+      ],
     });
     const [mint, call] = upstream.calls;
     expect(mint?.operation).toBe("GenerateAuthorizeToken");

@@ -1,3 +1,9 @@
+import {
+  authorized,
+  MFA_REQUEST_ID,
+  mfaRequired as mfaChallenge,
+  tokenAnswer,
+} from "@flinks-authorize/kit/fixtures";
 import { loadConfig } from "../src/config.js";
 import { createGateway, type Gateway } from "../src/yoga.js";
 
@@ -15,7 +21,6 @@ export interface FakeUpstream {
   fetch: (request: Request) => Promise<Response>;
 }
 
-export const TOKEN = "d65f1adb-8ebc-48dc-be8b-20c773ba1565";
 /**
  * A caller key: live mode and production require caller authentication. `graphql()` sends it unless
  * the test sets its own `authorization` header.
@@ -27,32 +32,17 @@ export const LIVE_ENV = {
   FLINKS_SECRET_KEY: "test-secret-key",
   GATEWAY_API_KEYS: CALLER_KEY,
 };
-export const LOGIN_ID = "5e115eac-1209-4f19-641c-08d6d484e2fe";
-export const REQUEST_ID = "9022abc2-8a2e-4b06-a06e-c3e5449c4d10";
+/** The spec's examples (through the kit), under the names these tests use. */
+export { authorized, LOGIN_ID, TOKEN } from "@flinks-authorize/kit/fixtures";
+export const REQUEST_ID = MFA_REQUEST_ID;
 
-export const authorized = {
-  HttpStatusCode: 200,
-  Links: [{ rel: "AccountsDetail", href: "/GetAccountsDetail", example: null }],
-  InstitutionName: "FlinksCapital",
-  Login: {
-    Username: "Greatday",
-    IsScheduledRefresh: false,
-    LastRefresh: "2026-01-21T20:47:47.145999",
-    Type: "Personal",
-    Id: LOGIN_ID,
-  },
-  InstitutionId: 14,
-  Institution: "FlinksCapital",
-  RequestId: "6c7f2f5e-29a4-4a6c-9d84-2f0f2d1b7c11",
-};
-
+/** The spec's 203 (one free-text question), asking these questions instead. */
 export const mfaRequired = (
-  prompts: string[] = ["What shape do people like most?"],
+  prompts: string[] = mfaChallenge.SecurityChallenges.map(({ Prompt }) => Prompt),
   requestId = REQUEST_ID,
 ) => ({
-  HttpStatusCode: 203,
-  SecurityChallenges: prompts.map((Prompt) => ({ Type: "QuestionAndAnswer", Prompt })),
-  Institution: "FlinksCapital",
+  ...mfaChallenge,
+  SecurityChallenges: prompts.map((Prompt) => ({ ...mfaChallenge.SecurityChallenges[0], Prompt })),
   RequestId: requestId,
 });
 
@@ -84,7 +74,7 @@ export function fakeUpstream(options: {
       calls.push(call);
       const answer =
         operation === "GenerateAuthorizeToken"
-          ? await (options.token?.(call) ?? { status: 200, body: { HttpStatusCode: 200, Token: TOKEN } })
+          ? await (options.token?.(call) ?? { status: 200, body: tokenAnswer })
           : operation === "AuthorizeAsync" && options.authorizeAsync
             ? await options.authorizeAsync(call)
             : await (options.authorize?.(call) ?? { status: 200, body: authorized });

@@ -2,16 +2,14 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
+import { LOGIN_ID, tokenAnswer } from "@flinks-authorize/kit/fixtures";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createFlinksClient, type FlinksClient } from "../src/index.js";
 import { BASE_URL, CUSTOMER_ID, createObservedClient, hangingFetch } from "./helpers.js";
 
-const cachedRequest = { LoginId: "5e115eac-1209-4f19-641c-08d6d484e2fe" };
+const cachedRequest = { LoginId: LOGIN_ID };
 const pollRequest = { RequestId: "077785a3-fd0f-42f7-9251-ee2ff7f3b4ff" };
-const token200 = {
-  status: 200,
-  body: { HttpStatusCode: 200, Token: "d65f1adb-8ebc-48dc-be8b-20c773ba1565" },
-};
+const token200 = { status: 200, body: tokenAnswer };
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,6 +1,6 @@
 import { createKeepAliveFetch } from "@flinks-authorize/client";
-import { guardFetch } from "@flinks-authorize/spec/test-support/contract-guard";
-import { ON_MOCK, TARGET_URL } from "@flinks-authorize/spec/test-support/contract-target";
+import { guardFetch } from "@flinks-authorize/kit/contract-guard";
+import { ON_MOCK, TARGET_URL } from "@flinks-authorize/kit/contract-target";
 import { afterAll, afterEach } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway } from "../../src/yoga.js";
@@ -45,12 +45,11 @@ export function contractGateway(rewrite: (request: Request) => Request = (reques
   return { gateway, guard };
 }
 
-export const LOGIN_ID = "5e115eac-1209-4f19-641c-08d6d484e2fe";
-
 export {
   mockOnly,
   NOT_ON_MOCK,
   ON_MOCK,
   TARGET_URL,
-} from "@flinks-authorize/spec/test-support/contract-target";
+} from "@flinks-authorize/kit/contract-target";
+export { LOGIN_ID } from "@flinks-authorize/kit/fixtures";
 export { typenameOfCode } from "../harness.js";

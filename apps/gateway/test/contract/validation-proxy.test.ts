@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createKeepAliveFetch } from "@flinks-authorize/client";
-import { guardFetch } from "@flinks-authorize/spec/test-support/contract-guard";
-import { examplesOf } from "@flinks-authorize/spec/test-support/examples";
-import { type PrismServer, startPrism } from "@flinks-authorize/spec/test-support/prism";
+import { guardFetch } from "@flinks-authorize/kit/contract-guard";
+import { type FakeFlinks, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
+import { authorized, mfaRequired } from "@flinks-authorize/kit/fixtures";
+import { type PrismServer, startPrism } from "@flinks-authorize/kit/prism";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway, type Gateway } from "../../src/yoga.js";
@@ -11,38 +10,30 @@ import { AUTHORIZE, CALLER_KEY, graphql } from "../harness.js";
 import { LOGIN_ID } from "./support.js";
 
 /*
- * The validation gate: gateway → `prism proxy --errors` (the spec) → a stub Flinks. Prism checks both
- * directions: a request that breaks the spec is refused with 422 before it reaches the stub, and an
+ * The validation gate: gateway → `prism proxy --errors` (the spec) → a fake Flinks. Prism checks both
+ * directions: a request that breaks the spec is refused with 422 before it reaches the fake, and an
  * answer that breaks it becomes a 500 problem+json, which the gateway must turn into UpstreamContractError.
  *
- * Experiment (run while writing this suite): set `gate = stubUrl` instead of `proxy.url` in beforeAll,
+ * Experiment (run while writing this suite): set `gate = fake.url` instead of `proxy.url` in beforeAll,
  * i.e. remove the gate. Three tests then fail: "a body that breaks the schema" (the gateway reports the
- * stub's HTTP 200, not the proxy's 500), "an undocumented status" (no sl-violations warning) and "a request
- * that breaks the spec never reaches Flinks" (the stub answers 200 and its counter moves). The control
+ * fake's HTTP 200, not the proxy's 500), "an undocumented status" (no sl-violations warning) and "a request
+ * that breaks the spec never reaches Flinks" (the fake answers 200 and its counter moves). The control
  * "without the proxy" shows the client's own validators still refuse the broken body: only the
  * proxy-specific assertions tell the two layers apart, and they are what fails without the gate.
  */
 
 type Behaviour = "valid200" | "broken200" | "status418" | "valid203";
 
-const example = (status: number) => {
-  const found = examplesOf("authorize").find((candidate) => candidate.status === status);
-  if (!found) throw new Error(`The spec has no ${status} example for Authorize.`);
-  return found.value;
-};
-const authorized = example(200);
 const { RequestId: _dropped, ...authorizedWithoutRequestId } = authorized;
 const answers: Record<Behaviour, { status: number; body: unknown }> = {
   valid200: { status: 200, body: authorized },
   broken200: { status: 200, body: authorizedWithoutRequestId },
   status418: { status: 418, body: { HttpStatusCode: 418, Message: "I'm a teapot" } },
-  valid203: { status: 203, body: example(203) },
+  valid203: { status: 203, body: mfaRequired },
 };
 
 let behaviour: Behaviour = "valid200";
-const hits = { GenerateAuthorizeToken: 0, Authorize: 0 };
-let stub: Server;
-let stubUrl = "";
+let fake: FakeFlinks;
 let proxy: PrismServer;
 /** Where the gateway under test and the raw calls go: the validation proxy. */
 let gate = "";
@@ -64,30 +55,16 @@ const gatewayOn = (baseUrl: string) =>
   );
 
 beforeAll(async () => {
-  stub = createServer((request, response) => {
-    request.resume();
-    request.on("end", () => {
-      const isToken = request.url?.endsWith("/GenerateAuthorizeToken") ?? false;
-      hits[isToken ? "GenerateAuthorizeToken" : "Authorize"]++;
-      const answer = isToken
-        ? { status: 200, body: { HttpStatusCode: 200, Token: "d65f1adb-8ebc-48dc-be8b-20c773ba1565" } }
-        : answers[behaviour];
-      response.writeHead(answer.status, { "content-type": "application/json" });
-      response.end(JSON.stringify(answer.body));
-    });
-  });
-  await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
-  stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
-  proxy = await startPrism({ mode: "proxy", upstream: stubUrl, errors: true });
+  fake = await startFakeFlinks();
+  fake.script = (call) => (call.operation === "Authorize" ? answers[behaviour] : undefined);
+  proxy = await startPrism({ mode: "proxy", upstream: fake.url, errors: true });
   gate = proxy.url;
   viaProxy = gatewayOn(gate);
-  direct = gatewayOn(stubUrl);
+  direct = gatewayOn(fake.url);
 });
 
 afterAll(async () => {
-  await Promise.all([viaProxy?.close(), direct?.close(), transport.close(), proxy?.stop()]);
-  stub?.closeAllConnections();
-  await new Promise((resolve) => stub?.close(resolve));
+  await Promise.all([viaProxy?.close(), direct?.close(), transport.close(), proxy?.stop(), fake?.close()]);
 });
 
 beforeEach(() => {
@@ -111,14 +88,14 @@ const rawAuthorize = (body: unknown, headers: Record<string, string> = { "flinks
     body: JSON.stringify(body),
   });
 
-describe("gateway → prism proxy --errors → stub Flinks", () => {
+describe("gateway → prism proxy --errors → fake Flinks", () => {
   test("a valid 200 passes through: Authorized", async () => {
-    const before = hits.Authorize;
+    const before = fake.count("Authorize");
     expect(await authorize(viaProxy)).toMatchObject({
       __typename: "Authorized",
       requestId: authorized.RequestId,
     });
-    expect(hits.Authorize).toBe(before + 1);
+    expect(fake.count("Authorize")).toBe(before + 1);
     guard.assertClean();
   });
 
@@ -126,7 +103,7 @@ describe("gateway → prism proxy --errors → stub Flinks", () => {
     behaviour = "valid203";
     expect(await authorize(viaProxy)).toMatchObject({
       __typename: "MfaRequired",
-      requestId: example(203).RequestId,
+      requestId: mfaRequired.RequestId,
     });
     guard.assertClean();
   });
@@ -135,7 +112,7 @@ describe("gateway → prism proxy --errors → stub Flinks", () => {
     behaviour = "broken200";
     const result = await authorize(viaProxy);
     expect(result).toMatchObject({ __typename: "UpstreamContractError", code: null, retryable: false });
-    // What the gateway received was the proxy's verdict, not the stub's 200 (depends on the gate).
+    // What the gateway received was the proxy's verdict, not the fake's 200 (depends on the gate).
     expect(result?.message).toMatch(/HTTP 500/);
     expect(guard.calls.at(-1)).toMatchObject({ status: 500 });
     guard.assertClean();
@@ -167,13 +144,13 @@ describe("gateway → prism proxy --errors → stub Flinks", () => {
   });
 
   test("a request that breaks the spec never reaches Flinks: 422 from the gate", async () => {
-    const before = { ...hits };
+    const before = fake.count();
     const extraProperty = await rawAuthorize({ LoginId: LOGIN_ID, DaysOfTransactions: "Days90" });
     expect(extraProperty.status).toBe(422);
     expect(extraProperty.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     const notUuid = await rawAuthorize({ LoginId: "not-a-uuid" });
     expect(notUuid.status).toBe(422);
     expect(JSON.stringify(await notUuid.json())).toMatch(/uuid/);
-    expect(hits).toEqual(before);
+    expect(fake.count()).toBe(before);
   });
 });

@@ -1,25 +1,25 @@
 import { once } from "node:events";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type FakeFlinks, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
+import { sleep, waitFor } from "@flinks-authorize/kit/ports";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway, type Gateway } from "../../src/yoga.js";
 import { AUTHORIZE, CALLER_KEY, LOGIN_ID } from "../harness.js";
-import { sleep, within } from "../support/processes.js";
-import { type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
 // A GraphQL caller that goes away must not leave its Flinks call running until the deadline: the
 // gateway passes the request's AbortSignal to the client, and Yoga's Node adapter (@whatwg-node/server)
 // aborts that signal when the caller's socket closes. The fake Flinks counts the requests whose client
-// closed the socket before the answer (`upstream.aborted`).
+// closed the socket before the answer (`aborted` in its stats).
 
-let upstream: FaultUpstream;
+let upstream: FakeFlinks;
 let gateway: Gateway;
 let server: Server;
 let port = 0;
 
 beforeAll(async () => {
-  upstream = await startFaultUpstream();
+  upstream = await startFakeFlinks();
   gateway = createGateway(
     loadConfig({
       NODE_ENV: "test",
@@ -45,13 +45,10 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-beforeEach(() => {
-  upstream.faults = { token: "ok", authorize: "ok" };
-  upstream.received.length = 0;
-  upstream.aborted = 0;
-});
+beforeEach(() => upstream.reset());
 
-const authorizeCalls = () => upstream.received.filter(({ operation }) => operation === "Authorize").length;
+const authorizeCalls = () => upstream.count("Authorize");
+const abortedCalls = () => upstream.stats().aborted;
 
 /** POSTs the authorize mutation on its own connection; the caller decides when to hang up. */
 function startAuthorize() {
@@ -82,19 +79,19 @@ function startAuthorize() {
 
 describe("caller disconnects", () => {
   test("an aborted GraphQL request cancels its hanging Authorize call within 1 s", async () => {
-    upstream.faults.authorize = "hang";
+    upstream.faults.Authorize = "hang";
     const started = performance.now();
     const call = startAuthorize();
     try {
       // The token was minted and Authorize reached Flinks, which now hangs.
-      expect(await within(2_000, () => authorizeCalls() === 1)).toBe(true);
-      expect(upstream.aborted).toBe(0);
+      expect(await waitFor(() => authorizeCalls() === 1, { timeoutMs: 2_000 })).toBe(true);
+      expect(abortedCalls()).toBe(0);
       await sleep(Math.max(0, 200 - (performance.now() - started)));
       expect(call.settled()).toBeUndefined();
 
       call.request.destroy();
       const hungUp = performance.now();
-      expect(await within(1_000, () => upstream.aborted === 1)).toBe(true);
+      expect(await waitFor(() => abortedCalls() === 1, { timeoutMs: 1_000 })).toBe(true);
       expect(performance.now() - hungUp).toBeLessThan(1_000);
     } finally {
       call.request.destroy();
@@ -102,14 +99,14 @@ describe("caller disconnects", () => {
   });
 
   test("the gateway keeps serving after a cancelled call, and a completed call is not counted", async () => {
-    upstream.faults.authorize = "hang";
+    upstream.faults.Authorize = "hang";
     const aborted = startAuthorize();
-    expect(await within(2_000, () => authorizeCalls() === 1)).toBe(true);
+    expect(await waitFor(() => authorizeCalls() === 1, { timeoutMs: 2_000 })).toBe(true);
     await sleep(200);
     aborted.request.destroy();
-    expect(await within(1_000, () => upstream.aborted === 1)).toBe(true);
+    expect(await waitFor(() => abortedCalls() === 1, { timeoutMs: 1_000 })).toBe(true);
 
-    upstream.faults.authorize = "ok";
+    upstream.faults.Authorize = "ok";
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY}` },
@@ -120,6 +117,6 @@ describe("caller disconnects", () => {
     expect(response.status).toBe(200);
     expect(body.data?.authorize?.__typename).toBe("Authorized");
     expect(authorizeCalls()).toBe(2);
-    expect(upstream.aborted).toBe(1);
+    expect(abortedCalls()).toBe(1);
   });
 });

@@ -1,17 +1,17 @@
+import { type FakeFlinks, type Fault, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGateway, type Gateway } from "../../src/yoga.js";
 import { AUTHORIZE, authorized, CALLER_KEY, graphql, LOGIN_ID } from "../harness.js";
-import { type Fault, type FaultUpstream, startFaultUpstream } from "./fault-upstream.js";
 
 // Faults on a real loopback server through the gateway's real transport. Each must become a typed
 // GraphQL result within the faulty call's budget plus 100 ms, and the gateway must keep serving afterwards.
 const TIMEOUT_MS = 300;
-let upstream: FaultUpstream;
+let upstream: FakeFlinks;
 let gateway: Gateway;
 
 beforeAll(async () => {
-  upstream = await startFaultUpstream();
+  upstream = await startFakeFlinks();
   gateway = createGateway(
     loadConfig({
       NODE_ENV: "test",
@@ -32,10 +32,7 @@ afterAll(async () => {
   await gateway.close();
   await upstream.close();
 });
-beforeEach(() => {
-  upstream.faults = { token: "ok", authorize: "ok" };
-  upstream.received.length = 0;
-});
+beforeEach(() => upstream.reset());
 
 const cases: Array<[string, { token?: Fault; authorize?: Fault; slowMs?: number }, string]> = [
   ["Authorize hangs", { authorize: "hang" }, "UpstreamTimeoutError"],
@@ -63,7 +60,7 @@ describe("every upstream fault is a typed result within the deadline", () => {
   test.each(cases.map(([name, faults, typename]) => [`${name} → ${typename}`, faults, typename] as const))(
     "%s",
     async (_, faults, typename) => {
-      upstream.faults = { token: faults.token ?? "ok", authorize: faults.authorize ?? "ok" };
+      upstream.faults = { GenerateAuthorizeToken: faults.token ?? "ok", Authorize: faults.authorize ?? "ok" };
       upstream.slowMs = faults.slowMs ?? 0;
       const started = performance.now();
       const response = await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
@@ -74,7 +71,7 @@ describe("every upstream fault is a typed result within the deadline", () => {
       expect(elapsed).toBeLessThan(TIMEOUT_MS + 100);
 
       // …and the next request is served normally.
-      upstream.faults = { token: "ok", authorize: "ok" };
+      upstream.faults = {};
       const next = await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
       expect(next.body.data?.authorize).toMatchObject({
         __typename: "Authorized",
@@ -84,16 +81,15 @@ describe("every upstream fault is a typed result within the deadline", () => {
   );
 
   test("a token call failing with 5xx is retried; Authorize is never retried", async () => {
-    upstream.faults = { token: "status500", authorize: "ok" };
+    upstream.faults = { GenerateAuthorizeToken: "status500" };
     await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
-    const tokenCalls = upstream.received.filter((call) => call.operation === "GenerateAuthorizeToken");
-    expect(tokenCalls.length).toBeGreaterThanOrEqual(2);
-    expect(tokenCalls.length).toBeLessThanOrEqual(3);
+    expect(upstream.count("GenerateAuthorizeToken")).toBeGreaterThanOrEqual(2);
+    expect(upstream.count("GenerateAuthorizeToken")).toBeLessThanOrEqual(3);
 
-    upstream.received.length = 0;
-    upstream.faults = { token: "ok", authorize: "status500" };
+    upstream.reset();
+    upstream.faults = { Authorize: "status500" };
     await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
-    expect(upstream.received.filter((call) => call.operation === "Authorize")).toHaveLength(1);
+    expect(upstream.count("Authorize")).toBe(1);
   });
 
   test("the request id is forwarded upstream and echoed back", async () => {
@@ -107,7 +103,7 @@ describe("every upstream fault is a typed result within the deadline", () => {
       body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } }),
     });
     expect(response.headers.get("x-request-id")).toBe("trace-123");
-    expect(upstream.received.map((call) => call.headers["x-request-id"])).toEqual(["trace-123", "trace-123"]);
+    expect(upstream.calls.map((call) => call.headers["x-request-id"])).toEqual(["trace-123", "trace-123"]);
   });
 
   test("an unsafe incoming request id is replaced by a fresh one", async () => {

@@ -1,5 +1,5 @@
+import { type PrismServer, startPrism } from "@flinks-authorize/kit/prism";
 import { documentedOperations } from "@flinks-authorize/spec/test-support/examples";
-import { type PrismServer, startPrism } from "@flinks-authorize/spec/test-support/prism";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   createFlinksClient,

@@ -1,8 +1,4 @@
-import {
-  contractProblem,
-  guardFetch,
-  violationsOf,
-} from "@flinks-authorize/spec/test-support/contract-guard";
+import { contractProblem, guardFetch, violationsOf } from "@flinks-authorize/kit/contract-guard";
 import { beforeEach, describe, expect, test } from "vitest";
 import { CUSTOMER_ID, mockOnly, NOT_ON_MOCK, requests, TARGET_URL } from "./support.js";
 

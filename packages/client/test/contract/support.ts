@@ -1,5 +1,6 @@
-import { guardFetch } from "@flinks-authorize/spec/test-support/contract-guard";
-import { ON_MOCK, TARGET_URL } from "@flinks-authorize/spec/test-support/contract-target";
+import { guardFetch } from "@flinks-authorize/kit/contract-guard";
+import { ON_MOCK, TARGET_URL } from "@flinks-authorize/kit/contract-target";
+import { LOGIN_ID, MFA_REQUEST_ID, mfaRequired, TOKEN } from "@flinks-authorize/kit/fixtures";
 import { afterAll, afterEach } from "vitest";
 import {
   type CachedAuthorizeRequest,
@@ -15,7 +16,7 @@ export {
   NOT_ON_MOCK,
   ON_MOCK,
   TARGET_URL,
-} from "@flinks-authorize/spec/test-support/contract-target";
+} from "@flinks-authorize/kit/contract-target";
 
 export const CUSTOMER_ID = process.env.FLINKS_TEST_CUSTOMER_ID ?? "43387ca6-0391-4c82-857d-70d95f087ecb";
 /** Prism accepts any non-empty key; a real upstream needs FLINKS_TEST_SECRET_KEY. */
@@ -36,14 +37,13 @@ export function contractClient() {
 
 /** A token Authorize accepts: any string on the mock, a freshly minted one elsewhere. */
 export async function authorizeToken(client: ReturnType<typeof contractClient>["client"]): Promise<string> {
-  if (ON_MOCK) return "d65f1adb-8ebc-48dc-be8b-20c773ba1565";
+  if (ON_MOCK) return TOKEN;
   const minted = await client.generateAuthorizeToken(SECRET_KEY);
   if (minted.kind !== "token") throw new Error(`Could not mint an authorize token: ${minted.kind}.`);
   return minted.token.reveal();
 }
 
-export const LOGIN_ID = "5e115eac-1209-4f19-641c-08d6d484e2fe";
-export const REQUEST_ID = "9022abc2-8a2e-4b06-a06e-c3e5449c4d10";
+export { LOGIN_ID, MFA_REQUEST_ID as REQUEST_ID };
 
 /** One valid request of each mode of the spec's AuthorizeRequest, and AuthorizeAsync's poll. */
 export const requests: {
@@ -62,8 +62,10 @@ export const requests: {
     Language: "en",
   },
   mfaAnswer: {
-    RequestId: REQUEST_ID,
-    SecurityResponses: { "What shape do people like most?": ["Triangle"] },
+    RequestId: MFA_REQUEST_ID,
+    SecurityResponses: Object.fromEntries(
+      mfaRequired.SecurityChallenges.map(({ Prompt }) => [Prompt, ["Triangle"]]),
+    ),
   },
   poll: { RequestId: "077785a3-fd0f-42f7-9251-ee2ff7f3b4ff" },
 };
