@@ -8,3 +8,9 @@ export function intEnv(name: string, fallback: number, min: number, max: number)
   }
   return value;
 }
+
+/** A comma-separated list from the environment, or the default. */
+export function listEnv(name: string, fallback: string[]): string[] {
+  const raw = process.env[name]?.trim();
+  return raw ? raw.split(",").map((item) => item.trim()) : fallback;
+}

@@ -1,8 +1,8 @@
 import { startFakeFlinksProcess } from "@flinks-authorize/kit/fake-flinks-process";
-import { rssBytes, sampleRss } from "@flinks-authorize/kit/rss";
+import { cpuMs, rssBytes, sampleRss } from "@flinks-authorize/kit/rss";
 import { closedLoop, percentile } from "./load.js";
 import { type Goal, goalLines, mb, num, type Scenario, table } from "./results.js";
-import { intEnv } from "./settings.js";
+import { intEnv, listEnv } from "./settings.js";
 import { rawForwarder, shippedGateway, startTarget, type Target } from "./targets.js";
 
 /**
@@ -16,6 +16,9 @@ import { rawForwarder, shippedGateway, startTarget, type Target } from "./target
  * evenly over the first L seconds and no answer can arrive sooner than L after a start, so every consumer
  * is in its loop from 2L on: the rate is the Authorized answers received from 2L to the end, divided by
  * (duration − 2L). The share of the limit is that rate ÷ (C / L).
+ *
+ * For a quicker look while tuning: SLOW_CONSUMERS (e.g. 2000) and SLOW_TARGETS (raw, gateway) narrow the
+ * run, and GATEWAY_NODE_FLAGS replaces the production node flags (e.g. "--max-old-space-size=256").
  */
 const KEYS = ["raw", "gateway"] as const;
 
@@ -40,6 +43,8 @@ export interface SlowRun {
   peakUpstreamInFlight: number;
   rssIdle?: number;
   rssPeak?: number;
+  /** The server's CPU time (user + system) per Authorized answer over the whole run, in ms. */
+  cpuMsPerAuthorization?: number;
   /** Set when the server did not survive the run: the end of what it wrote to stderr. */
   died?: string;
 }
@@ -62,22 +67,30 @@ export const slow: Scenario<SlowData> = {
     };
     const seconds = intEnv("SLOW_SECONDS", 40, 5, 120);
     const upstreamLatency = latencyMs.GenerateAuthorizeToken + latencyMs.Authorize;
+    const flags = process.env.GATEWAY_NODE_FLAGS?.trim();
+    const gateway = shippedGateway(bundle);
     const targets: Record<(typeof KEYS)[number], Target> = {
       raw: rawForwarder,
-      gateway: shippedGateway(bundle),
+      gateway:
+        flags === undefined
+          ? gateway
+          : { label: `${gateway.label}, ${flags}`, run: { ...gateway.run, nodeArgs: flags.split(/\s+/) } },
     };
     const upstream = await startFakeFlinksProcess(latencyMs);
     const runs: SlowRun[] = [];
     try {
-      for (const consumers of [500, 2_000]) {
-        for (const key of KEYS) {
+      for (const consumers of listEnv("SLOW_CONSUMERS", ["500", "2000"]).map(Number)) {
+        for (const key of KEYS.filter((target) => listEnv("SLOW_TARGETS", [...KEYS]).includes(target))) {
           const server = await startTarget(targets[key], upstream.url);
           try {
             const rssIdle = rssBytes(server.pid);
             const rss = sampleRss(server.pid);
             await upstream.resetStats();
+            const cpuBefore = cpuMs(server.pid);
             const run = await closedLoop(server.url, { consumers, seconds, rampMs: upstreamLatency });
+            const cpuAfter = cpuMs(server.pid);
             const { peak: rssPeak } = rss.stop();
+            const authorizedAnswers = run.answered.filter((answer) => answer.outcome === "authorized").length;
             const windowStart = 2 * upstreamLatency;
             const inWindow = run.answered.filter(
               (answer) => answer.outcome === "authorized" && answer.at >= windowStart,
@@ -102,11 +115,16 @@ export const slow: Scenario<SlowData> = {
               peakUpstreamInFlight: (await upstream.stats()).peakInFlight,
               ...(rssIdle !== undefined && { rssIdle }),
               ...(rssPeak !== undefined && { rssPeak }),
+              ...(cpuBefore !== undefined &&
+                cpuAfter !== undefined &&
+                authorizedAnswers > 0 && {
+                  cpuMsPerAuthorization: (cpuAfter - cpuBefore) / authorizedAnswers,
+                }),
               ...(!server.running() && { died: lastWords(server.stderr()) }),
             };
             runs.push(result);
             console.log(
-              `  ${key} C=${consumers}: ${num(ratePerSecond, 1)}/s = ${num(result.share, 2)} of ${num(limitPerSecond, 1)}/s, p50 ${num(result.p50Ms)} ms, ${result.errors} errors, ${result.non2xx} non-2xx`,
+              `  ${key} C=${consumers}: ${num(ratePerSecond, 1)}/s = ${num(result.share, 2)} of ${num(limitPerSecond, 1)}/s, p50 ${num(result.p50Ms)} ms, ${result.errors} errors, ${result.non2xx} non-2xx, ${num(result.cpuMsPerAuthorization, 2)} CPU ms per authorization, RSS peak ${num(mb(result.rssPeak), 1)} MB`,
             );
           } finally {
             await server.stop();
@@ -132,6 +150,7 @@ export const slow: Scenario<SlowData> = {
       num(run.unanswered),
       num(run.peakUpstreamInFlight),
       num(mb(run.rssPeak), 1),
+      num(run.cpuMsPerAuthorization, 2),
       num(
         run.rssPeak !== undefined && run.rssIdle !== undefined
           ? (run.rssPeak - run.rssIdle) / run.consumers / 1024
@@ -170,7 +189,7 @@ export const slow: Scenario<SlowData> = {
       : [];
     return [
       `Fake Flinks: GenerateAuthorizeToken ${latencyMs.GenerateAuthorizeToken} ms, Authorize ${latencyMs.Authorize} ms, so L = ${upstreamLatency} ms; ${num((runs[0]?.durationMs ?? 0) / 1_000)} s per run.`,
-      `Consumers start evenly over the first L; each sends its next authorize as soon as the previous answer arrives. Rate: Authorized answers received from 2L (every consumer in its loop by then) to the end ÷ (duration − 2L). Limit (Little's law): C / L. Latency percentiles over every answer received; requests still waiting at the end are abandoned and counted apart. RSS per in-flight request: (peak − idle) ÷ C.`,
+      `Consumers start evenly over the first L; each sends its next authorize as soon as the previous answer arrives. Rate: Authorized answers received from 2L (every consumer in its loop by then) to the end ÷ (duration − 2L). Limit (Little's law): C / L. Latency percentiles over every answer received; requests still waiting at the end are abandoned and counted apart. RSS per in-flight request: (peak − idle) ÷ C. CPU ms per authorization: the server's user + system time over the run ÷ Authorized answers (the work a request costs, which the machine's other load does not change much).`,
       "",
       table(
         [
@@ -185,6 +204,7 @@ export const slow: Scenario<SlowData> = {
           "Unanswered",
           "Upstream in flight (peak)",
           "RSS peak MB",
+          "CPU ms per authorization",
           "RSS KB per in-flight",
           "Survived",
         ],

@@ -86,6 +86,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     healthCheckEndpoint: "/health",
     landingPage: false,
     batching: false,
+    // useBodyLimit caps every body before it is read; Yoga's own 25 MB limit would pipe each body through
+    // a TransformStream on top (an AbortController and a DOMException per request, under the cap anyway).
+    maxRequestBodySize: false,
     parserAndValidationCache: createDocumentCaches(),
     // Pinned: a stray NODE_ENV=development must never put stack traces in responses.
     maskedErrors: { isDev: false },

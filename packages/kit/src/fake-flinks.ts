@@ -20,7 +20,14 @@ export type Fault =
   | "notJson"
   | "schemaBreaking"
   | "rejectedToken"
-  | "destroyBeforeAnswer";
+  | "destroyBeforeAnswer"
+  /** 100 MiB of JSON-looking bytes, chunked (no Content-Length), until the client hangs up. */
+  | "hugeChunked"
+  /** The same, announced with its Content-Length. */
+  | "hugeDeclared";
+
+/** What the huge faults send at most: far past any sane cap on an answer. */
+export const HUGE_ANSWER_BYTES = 100 * 1024 * 1024;
 
 export interface Answer {
   status: number;
@@ -143,6 +150,29 @@ function schemaBreaking(route: Route): Answer {
   };
 }
 
+/** Streams HUGE_ANSWER_BYTES in 64 KiB chunks, honouring back-pressure, until done or the client is gone. */
+function sendHuge(response: ServerResponse, declared: boolean) {
+  const chunk = Buffer.alloc(64 * 1024, " ");
+  const opening = '{"HttpStatusCode":200,"Token":"';
+  response.writeHead(200, {
+    "content-type": "application/json",
+    ...(declared && { "content-length": opening.length + HUGE_ANSWER_BYTES }),
+  });
+  response.write(opening);
+  let sent = 0;
+  const pump = () => {
+    while (sent < HUGE_ANSWER_BYTES && !response.destroyed) {
+      sent += chunk.length;
+      if (!response.write(chunk)) return void response.once("drain", pump);
+    }
+    if (!response.destroyed) response.end();
+  };
+  response.once("close", () => {
+    sent = HUGE_ANSWER_BYTES;
+  });
+  pump();
+}
+
 export async function startFakeFlinks(options: FakeFlinksOptions = {}): Promise<FakeFlinks> {
   const record = options.record ?? true;
   const open = new Set<ServerResponse>();
@@ -194,6 +224,9 @@ export async function startFakeFlinks(options: FakeFlinksOptions = {}): Promise<
       case "destroyBeforeAnswer":
         request.socket.destroy();
         return;
+      case "hugeChunked":
+      case "hugeDeclared":
+        return sendHuge(response, fault === "hugeDeclared");
     }
   }
 

@@ -21,6 +21,26 @@ export function rssBytes(pid: number): number | undefined {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's times: 100 on Linux (USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time a process has used, user and system, in milliseconds (/proc only; undefined elsewhere or once
+ * it is gone). Against a slow upstream the work per request, not the wall clock, is what a gateway can
+ * tune, and it holds up better than throughput on a machine shared with other work.
+ */
+export function cpuMs(pid: number): number | undefined {
+  if (!HAS_PROCFS) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at state; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface RssSummary {
   /** Bytes; undefined when no sample could be taken. */
   peak: number | undefined;

@@ -49,7 +49,11 @@ export function useBodyLimit({ maxBytes = DEFAULT_BODY_LIMIT_BYTES }: BodyLimitO
           415,
         );
       }
-      setRequestParser(async (req) => parse(await readUpTo(req, maxBytes, tooLarge)));
+      // A declared length under the cap is the whole body (Node's parser holds the client to it), so it
+      // is read at once; a chunked body is counted while it arrives.
+      setRequestParser(async (req) =>
+        parse(declared !== null ? await req.text() : await readUpTo(req, maxBytes, tooLarge)),
+      );
     },
   };
 }
