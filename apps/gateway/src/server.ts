@@ -2,6 +2,12 @@ import { ConfigError, loadConfig } from "./config.js";
 import { createHttpServer } from "./http-server.js";
 import { createGateway } from "./yoga.js";
 
+/**
+ * Connections the kernel queues for accept() (Node's default is 511; Linux caps it at net.core.somaxconn).
+ * Thousands of consumers (or a balancer) opening connections at once while the event loop is busy would
+ * overflow 511: the kernel drops their SYNs and they retry after 1, 3, 7 s, then time out.
+ */
+const LISTEN_BACKLOG = 4_096;
 /** Time allowed for requests in flight after SIGTERM/SIGINT before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -20,7 +26,7 @@ function main() {
   const { logger } = gateway;
   const server = createHttpServer(gateway, { maxConnections: config.maxConnections });
 
-  server.listen(config.port, config.host, () => {
+  server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
     logger.info(
       {
         port: config.port,
