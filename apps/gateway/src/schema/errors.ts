@@ -105,7 +105,7 @@ builder.objectType(UpstreamContractError, {
 builder.objectType(GatewayBusyError, {
   name: "GatewayBusyError",
   description:
-    "The gateway cannot take this call now (it is at its limit of concurrent calls to Flinks, or cannot reach the store its abuse limits share) and nothing was sent: retry after retryAfterSeconds.",
+    "The gateway cannot take this call now (it is at its limit of concurrent calls to Flinks, or cannot reach the store its limits and single-use handles share, REDIS_URL) and nothing was sent: retry after retryAfterSeconds.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
     retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
