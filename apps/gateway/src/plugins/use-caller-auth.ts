@@ -106,7 +106,7 @@ export function useCallerAuth({
           "www-authenticate": `${REALM}, error="invalid_token", error_description="The token expired"`,
         });
       }
-      log("warn", check ? "invalid token" : "unknown key", check?.detail);
+      log("warn", check ? "invalid token" : keys.length > 0 ? "unknown key" : "not a token", check?.detail);
       return refuse(401, `A valid ${accepted} is required.`, "UNAUTHENTICATED", {
         "www-authenticate": `${REALM}, error="invalid_token"`,
       });

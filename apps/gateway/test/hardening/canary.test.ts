@@ -236,7 +236,7 @@ describe("no caller credential or end user appears either: keys, tokens, usernam
       const everything = await everythingOf(h, responses);
       expect(everything).toContain("token:canary-subject");
       for (const token of tokens) {
-        // The signature alone is enough to replay nothing, but neither it nor the payload is logged.
+        // No part of a token (header, claims, signature) is logged or answered.
         for (const part of token.split(".").filter((segment) => segment.length > 20)) {
           expect(everything.includes(part), `a token part leaked in:\n${everything}`).toBe(false);
         }
