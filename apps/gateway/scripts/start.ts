@@ -13,7 +13,7 @@ const READY_TIMEOUT_MS = 60_000;
 /** Beyond the gateway's own 10 s shutdown grace. */
 const STOP_GRACE_MS = 12_000;
 /** The gateway's configuration is taken from this shell (config.ts reads these); nothing else is. */
-const GATEWAY_SETTING = /^(FLINKS_|GATEWAY_)|^(NODE_ENV|HOST|LOG_LEVEL|NODE_OPTIONS)$/;
+const GATEWAY_SETTING = /^(FLINKS_|GATEWAY_)|^(NODE_ENV|HOST|LOG_LEVEL|NODE_OPTIONS|REDIS_URL)$/;
 
 const live = Boolean(process.env.FLINKS_BASE_URL?.trim() || process.env.FLINKS_INSTANCE?.trim());
 const gatewayPort = Number(process.env.PORT?.trim() || 4000);

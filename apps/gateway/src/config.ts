@@ -1,5 +1,12 @@
 import { INSTANCE_PATTERN, TOOLBOX_CUSTOMER_ID } from "@flinks-authorize/client";
 import { z } from "zod";
+import {
+  type AccessConfig,
+  accessConfig,
+  accessVariables,
+  requireCallerAuthentication,
+} from "./config-access.js";
+import { blankToUndefined, optionalString, wholeNumber } from "./config-values.js";
 
 export { TOOLBOX_CUSTOMER_ID };
 /** Where `pnpm start` and `pnpm mock` serve Prism. */
@@ -8,16 +15,6 @@ export const DEFAULT_MOCK_URL = "http://127.0.0.1:4010";
 export const DEFAULT_MAX_IN_FLIGHT = 2_500;
 /** Prism accepts any non-empty key; a fixed one keeps mock mode zero-configuration. */
 const MOCK_SECRET_KEY = "mock-secret-key";
-
-const blankToUndefined = (value: unknown) =>
-  typeof value === "string" && value.trim() === "" ? undefined : value;
-const optionalString = z.preprocess(blankToUndefined, z.string().optional());
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const environment = z
   .object({
@@ -58,14 +55,7 @@ const environment = z
     ),
     FLINKS_POLL_INTERVAL_MS: z.preprocess(blankToUndefined, wholeNumber(100, 600_000).default(10_000)),
     FLINKS_TOKEN_POOL_SIZE: z.preprocess(blankToUndefined, wholeNumber(0, 1_000).default(64)),
-    GATEWAY_API_KEYS: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .transform((value) => value.split(",").map((key) => key.trim()))
-        .pipe(z.array(z.string().min(16, "each key must be at least 16 characters")).min(1))
-        .optional(),
-    ),
+    ...accessVariables,
     GATEWAY_MAX_CONNECTIONS: z.preprocess(blankToUndefined, wholeNumber(1, 1_000_000).default(8_192)),
     GATEWAY_INTROSPECTION: z.preprocess(
       blankToUndefined,
@@ -98,17 +88,7 @@ const environment = z
           "is required with NODE_ENV=production (or FLINKS_BASE_URL): production never runs against the mock",
       });
     }
-    // A gateway that can reach a real Flinks relays bank credentials: callers must authenticate, whatever
-    // NODE_ENV says.
-    if ((production || live) && !env.GATEWAY_API_KEYS) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["GATEWAY_API_KEYS"],
-        message: live
-          ? "is required when an upstream (FLINKS_INSTANCE or FLINKS_BASE_URL) is set: callers must authenticate"
-          : "is required with NODE_ENV=production: callers must authenticate",
-      });
-    }
+    requireCallerAuthentication(env, ctx, { live, production });
     if (live && !env.FLINKS_SECRET_KEY) {
       ctx.addIssue({
         code: "custom",
@@ -118,7 +98,7 @@ const environment = z
     }
   });
 
-export interface GatewayConfig {
+export interface GatewayConfig extends AccessConfig {
   nodeEnv: "development" | "production" | "test";
   port: number;
   host: string;
@@ -152,8 +132,6 @@ export interface GatewayConfig {
   };
   /** Client connections held at once, idle keep-alive ones included. */
   maxConnections: number;
-  /** Bearer keys callers must present; empty: no caller authentication (refused in production). */
-  apiKeys: string[];
   /** GraphiQL and introspection: on in development and test, off in production unless GATEWAY_INTROSPECTION=true. */
   introspection: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -199,7 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tokenPoolSize: value.FLINKS_TOKEN_POOL_SIZE,
     },
     maxConnections: value.GATEWAY_MAX_CONNECTIONS,
-    apiKeys: value.GATEWAY_API_KEYS ?? [],
+    ...accessConfig(value, { live }),
     // GraphiQL and introspection only against the mock, unless asked for.
     introspection:
       value.GATEWAY_INTROSPECTION === undefined

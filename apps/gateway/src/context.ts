@@ -1,4 +1,6 @@
+import type { Consumer } from "./consumers.js";
 import type { SessionHandles } from "./session-handle.js";
+import type { SessionLimits } from "./session-limits.js";
 import type { SpentHandles } from "./spent-handles.js";
 import type { Upstream } from "./upstream.js";
 
@@ -10,4 +12,8 @@ export interface GatewayContext {
   mode: "mock" | "live";
   /** Cadence of the authorization subscription's polls. */
   pollIntervalMs: number;
+  /** Who made the request (use-caller-auth.ts): what logs and limits know the caller by. */
+  consumer: Consumer;
+  /** The abuse limits every session call is admitted by before anything reaches Flinks. */
+  limits: SessionLimits;
 }

@@ -73,6 +73,30 @@ export class GatewayBusyError extends Error {
   }
 }
 
+/** Whose budget a refused call exceeded. */
+export type RateLimitScope = "consumer" | "endUser";
+
+/**
+ * Too many session calls from one consumer, or attempts for one end user, within a limit's window.
+ * Nothing was sent to Flinks; the same call succeeds after `retryAfterSeconds` unless the budget is
+ * spent again by then.
+ */
+export class RateLimitedError extends Error {
+  readonly retryable = true;
+  readonly retryAfterSeconds: number;
+  readonly scope: RateLimitScope;
+
+  constructor({
+    message,
+    retryAfterSeconds,
+    scope,
+  }: { message: string; retryAfterSeconds: number; scope: RateLimitScope }) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.scope = scope;
+  }
+}
+
 export interface InputIssue {
   /** Where the problem is, e.g. ["input", "loginId"]. */
   path: string[];
@@ -105,4 +129,5 @@ export type GatewayFailure =
   | UpstreamTimeoutError
   | UpstreamUnavailableError
   | UpstreamContractError
-  | GatewayBusyError;
+  | GatewayBusyError
+  | RateLimitedError;

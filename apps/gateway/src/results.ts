@@ -250,3 +250,14 @@ export function refusalOfHandle(
       });
   }
 }
+
+/** What a caller is told to wait when, with GATEWAY_REDIS_OUTAGE=refuse, Redis does not answer. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** GATEWAY_REDIS_OUTAGE=refuse and Redis did not answer: the call was refused before anything was sent. */
+export function refusalOfStore(what: "abuse limits" | "single-use handle markers"): GatewayBusyError {
+  return new GatewayBusyError({
+    message: `The gateway cannot reach the store its ${what} share, so nothing was sent. Retry shortly.`,
+    retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+  });
+}

@@ -32,7 +32,8 @@ function main() {
         port: config.port,
         mode: config.mode,
         upstream: gateway.flinks.baseUrl,
-        callerAuth: config.apiKeys.length > 0,
+        callers: { keys: config.apiKeys.map(({ name }) => name), tokens: config.jwt !== undefined },
+        limits: config.limits.enabled ? (config.redis ? "shared (Redis)" : "this process") : "off",
       },
       `Flinks Authorize gateway on http://localhost:${config.port}/graphql`,
     );

@@ -1,11 +1,15 @@
 import { LRUCache } from "lru-cache";
+import { type SharedStore, SharedStoreUnavailable } from "./shared-store.js";
 
 /**
  * Single-use markers of MFA handles. An MFA handle carries answers to a bank: once one has reached
  * Flinks, replaying it (by anyone who saw it) must not reach Flinks again.
  */
 export interface SpentHandles {
-  /** Marks the handle spent; false when it already was. The marker lives until the handle expires. */
+  /**
+   * Marks the handle spent; false when it already was. The marker lives until the handle expires.
+   * Rejects with SharedStoreUnavailable when a shared store must answer and cannot.
+   */
   spend(id: string, expiresAt: number): Promise<boolean>;
   /** Takes a marker back, for a call refused before anything was sent (busy). */
   restore(id: string): Promise<void>;
@@ -26,6 +30,49 @@ export function createMemorySpentHandles(max = 100_000, now: () => number = Date
     },
     async restore(id) {
       spent.delete(id);
+    },
+  };
+}
+
+const SPENT_PREFIX = "flinks-gw:spent:";
+
+/**
+ * Markers shared by every replica through Redis: `SET <id> 1 NX PX <ttl>` marks a handle and says
+ * whether it was fresh in one atomic step, so a handle answers once whichever replica it reaches. Each
+ * marker is also kept in this process's memory, which answers a replay here without Redis and carries on
+ * alone while Redis is unreachable (GATEWAY_REDIS_OUTAGE=fallback). With GATEWAY_REDIS_OUTAGE=refuse,
+ * `spend` rejects with SharedStoreUnavailable instead.
+ */
+export function createSharedSpentHandles(
+  store: SharedStore,
+  local: SpentHandles = createMemorySpentHandles(),
+  now: () => number = Date.now,
+): SpentHandles {
+  return {
+    async spend(id, expiresAt) {
+      if (!(await local.spend(id, expiresAt))) return false;
+      await store.connected;
+      try {
+        const set = await store.client.set(
+          `${SPENT_PREFIX}${id}`,
+          "1",
+          "PX",
+          Math.max(1, expiresAt - now()),
+          "NX",
+        );
+        return set === "OK";
+      } catch (error) {
+        store.fellBack("a single-use handle marker", error);
+        if (store.outage === "fallback") return true;
+        await local.restore(id);
+        throw new SharedStoreUnavailable(error);
+      }
+    },
+    async restore(id) {
+      await local.restore(id);
+      await store.client
+        .del(`${SPENT_PREFIX}${id}`)
+        .catch((error) => store.fellBack("a handle restore", error));
     },
   };
 }

@@ -9,6 +9,7 @@ import type {
 } from "@flinks-authorize/client";
 import type { Logger } from "pino";
 import type { AuthorizeTokens, TokenFailure } from "./authorize-tokens.js";
+import { consumerOf } from "./consumers.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./plugins/use-request-id.js";
 import type { SessionCall } from "./results.js";
 import type { UpstreamSlots } from "./upstream-slots.js";
@@ -108,7 +109,7 @@ export function createUpstreamFactory({ flinks, tokens, slots, logger, settings 
     const signal = request.signal;
     let log: Logger | undefined;
     const logOf = () => {
-      log ??= logger.child({ requestId });
+      log ??= logger.child({ requestId, consumer: consumerOf(request)?.id });
       return log;
     };
     const headers = (call: "GenerateAuthorizeToken" | "Authorize" | "AuthorizeAsync") => ({

@@ -5,13 +5,15 @@ import { createYoga, useReadinessCheck } from "graphql-yoga";
 import type { DestinationStream, Logger } from "pino";
 import { createTokenPool, mintOnDemand } from "./authorize-tokens.js";
 import type { GatewayConfig } from "./config.js";
+import { ANONYMOUS, consumerOf } from "./consumers.js";
 import type { GatewayContext } from "./context.js";
 import { createDocumentCaches } from "./document-caches.js";
 import { graphiqlDefaultQuery } from "./graphiql-examples.js";
 import { createLogger } from "./logger.js";
 import { useAccessLog } from "./plugins/use-access-log.js";
-import { useApiKeyAuth } from "./plugins/use-api-key-auth.js";
 import { useBodyLimit } from "./plugins/use-body-limit.js";
+import { useCallerAuth } from "./plugins/use-caller-auth.js";
+import { useCors } from "./plugins/use-cors.js";
 import { useOperationLimits } from "./plugins/use-operation-limits.js";
 import { useRequestId } from "./plugins/use-request-id.js";
 import { useScrubbedInputErrors } from "./plugins/use-scrubbed-input-errors.js";
@@ -19,7 +21,10 @@ import { useSessionCallLimit } from "./plugins/use-session-call-limit.js";
 import { createReadinessCheck } from "./readiness.js";
 import { schema } from "./schema/index.js";
 import { createSessionHandles } from "./session-handle.js";
-import { createMemorySpentHandles } from "./spent-handles.js";
+import { createSessionLimits } from "./session-limits.js";
+import { connectSharedStore } from "./shared-store.js";
+import { createMemorySpentHandles, createSharedSpentHandles } from "./spent-handles.js";
+import { createTokenVerifier } from "./token-verifier.js";
 import { createUpstreamFactory } from "./upstream.js";
 import { createUpstreamSlots, type UpstreamSlots } from "./upstream-slots.js";
 
@@ -77,7 +82,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
   });
   const handles = createSessionHandles({ secretKey, customerId: config.flinks.customerId });
-  const spentHandles = createMemorySpentHandles();
+  // Limits and single-use markers: shared through Redis by every replica, or this process's own.
+  const store = config.redis ? connectSharedStore(config.redis, logger) : undefined;
+  const spentHandles = store ? createSharedSpentHandles(store) : createMemorySpentHandles();
+  const limits = createSessionLimits(config.limits, { secretKey, logger, store });
   const production = config.nodeEnv === "production";
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
@@ -85,6 +93,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     landingPage: false,
+    // use-cors.ts answers listed origins only; Yoga's default answers every origin, credentials included.
+    cors: false,
     batching: false,
     // useBodyLimit caps every body before it is read; Yoga's own 25 MB limit would pipe each body through
     // a TransformStream on top (an AbortController and a DOMException per request, under the cap anyway).
@@ -104,9 +114,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     plugins: [
       useRequestId(),
       useAccessLog({ logger }),
-      ...(config.apiKeys.length > 0
-        ? [useApiKeyAuth({ keys: config.apiKeys, openPaths: HEALTH_PATHS })]
-        : []),
+      useCors({
+        ...config.cors,
+        // Mock mode forwards Prefer to Prism: a local example app may send it.
+        extraHeaders: config.mode === "mock" ? ["prefer"] : [],
+      }),
+      useCallerAuth({
+        keys: config.apiKeys,
+        verifyToken: config.jwt && createTokenVerifier(config.jwt),
+        openPaths: HEALTH_PATHS,
+        logger,
+      }),
       useBodyLimit(),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
@@ -129,6 +147,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       spentHandles,
       mode: config.mode,
       pollIntervalMs: config.flinks.pollIntervalMs,
+      consumer: consumerOf(request) ?? ANONYMOUS,
+      limits,
     }),
   });
 
@@ -140,6 +160,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     close: async () => {
       await yoga.dispose();
       await flinks.close();
+      await store?.close();
     },
   };
 }

@@ -85,7 +85,7 @@ describe("loadConfig defaults", () => {
         tokenPoolSize: 0,
       },
       maxConnections: 1_000,
-      apiKeys: [KEYS.GATEWAY_API_KEYS],
+      apiKeys: [{ name: "key-1", key: KEYS.GATEWAY_API_KEYS }],
     });
   });
 });

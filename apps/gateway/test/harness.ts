@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import {
   authorized,
   MFA_REQUEST_ID,
@@ -5,7 +6,7 @@ import {
   tokenAnswer,
 } from "@flinks-authorize/kit/fixtures";
 import { loadConfig } from "../src/config.js";
-import { createGateway, type Gateway } from "../src/yoga.js";
+import { createGateway, type Gateway, type GatewayOptions } from "../src/yoga.js";
 
 /** What the fake upstream saw: one entry per call the gateway made to Flinks. */
 export interface UpstreamCall {
@@ -88,10 +89,31 @@ export function fakeUpstream(options: {
 }
 
 /** A gateway on a fake upstream, configured from an environment like an operator would. */
-export function testGateway(upstream: FakeUpstream, env: Record<string, string> = {}): Gateway {
+export function testGateway(
+  upstream: FakeUpstream,
+  env: Record<string, string> = {},
+  options: Omit<GatewayOptions, "fetch"> = {},
+): Gateway {
   return createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...env }), {
+    ...options,
     fetch: upstream.fetch,
   });
+}
+
+/** A log destination that keeps every line, for tests that read what the gateway logged. */
+export function logCapture(): {
+  lines: string[];
+  destination: Writable;
+  records(): Array<Record<string, unknown>>;
+} {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, destination, records: () => lines.map((line) => JSON.parse(line)) };
 }
 
 export interface GraphQLResponse {

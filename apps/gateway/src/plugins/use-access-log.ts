@@ -1,5 +1,6 @@
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "pino";
+import { consumerOf } from "../consumers.js";
 import { requestIdOf } from "./use-request-id.js";
 
 /**
@@ -30,6 +31,7 @@ export function useAccessLog({ logger }: AccessLogOptions): Plugin {
       logger.info(
         {
           requestId: requestIdOf(request),
+          consumer: consumerOf(request)?.id,
           method: request.method,
           path: url.pathname,
           operation: operations.get(request),

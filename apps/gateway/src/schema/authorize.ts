@@ -107,7 +107,12 @@ builder.mutationField("authorize", (t) =>
     union: { name: "AuthorizeResult", description: "The outcome of an authorize." },
     description: "Open a Flinks session with a LoginId (cached) or bank credentials (live).",
     args: { input: t.arg({ type: AuthorizeInput, required: true }) },
-    resolve: async (_root, { input }, { upstream, handles }) =>
-      resultOf(await upstream.start(input), handles),
+    resolve: async (_root, { input }, { upstream, handles, limits, consumer }) => {
+      const admission = await limits.authorize(consumer, input);
+      if (!admission.ok) return admission.refusal;
+      const step = await upstream.start(input);
+      await admission.settle(step);
+      return resultOf(step, handles);
+    },
   }),
 );

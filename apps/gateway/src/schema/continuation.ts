@@ -41,6 +41,8 @@ builder.mutationField("continueAuthorization", (t) =>
     resolve: async (_root, { input }, context) => {
       const session = openPending(context, input.handle);
       if (session instanceof Error) return session;
+      const admission = await context.limits.poll(context.consumer);
+      if (!admission.ok) return admission.refusal;
       return resultOf(await context.upstream.poll(session, session.requestId), context.handles);
     },
   }),
@@ -68,6 +70,12 @@ async function* pollUntilSettled(context: GatewayContext, handle: string): Async
   const session = openPending(context, handle);
   if (session instanceof Error) {
     yield session;
+    return;
+  }
+  // One call against the consumer's budget: the polls that follow are paced by the gateway.
+  const admission = await context.limits.poll(context.consumer);
+  if (!admission.ok) {
+    yield admission.refusal;
     return;
   }
   const { signal } = context.upstream;

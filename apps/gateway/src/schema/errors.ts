@@ -9,6 +9,7 @@ import {
   InvalidCredentialsError,
   InvalidInputError,
   MfaRejectedError,
+  RateLimitedError,
   SessionError,
   UnknownFlinksError,
   UpstreamContractError,
@@ -104,10 +105,36 @@ builder.objectType(UpstreamContractError, {
 builder.objectType(GatewayBusyError, {
   name: "GatewayBusyError",
   description:
-    "The gateway is at its limit of concurrent calls to Flinks and nothing was sent: retry after retryAfterSeconds.",
+    "The gateway cannot take this call now (it is at its limit of concurrent calls to Flinks, or cannot reach the store its limits and single-use handles share, REDIS_URL) and nothing was sent: retry after retryAfterSeconds.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
     retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
+  }),
+});
+
+const RateLimitScopeEnum = builder.enumType("RateLimitScope", {
+  description: "Whose budget a refused call exceeded.",
+  values: {
+    CONSUMER: {
+      value: "consumer",
+      description: "This consumer's (its API key's or its token subject's) calls: slow down.",
+    },
+    END_USER: {
+      value: "endUser",
+      description:
+        "Attempts for this end user (their bank login, LoginId or MFA session), from any consumer: the end user waits.",
+    },
+  } as const,
+});
+
+builder.objectType(RateLimitedError, {
+  name: "RateLimitedError",
+  description:
+    "Too many session calls within a limit's window, and nothing was sent to Flinks: the same call may succeed after retryAfterSeconds.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
+    scope: t.field({ type: RateLimitScopeEnum, resolve: (error) => error.scope }),
   }),
 });
 
@@ -137,4 +164,5 @@ export const errorTypes = [
   UpstreamUnavailableError,
   UpstreamContractError,
   GatewayBusyError,
+  RateLimitedError,
 ];

@@ -14,6 +14,7 @@ import {
   type UpstreamAnswer,
   type UpstreamCall,
 } from "../harness.js";
+import { AUDIENCE, ISSUER, signingKey, startIdentityProvider } from "../identity-provider.js";
 
 // Unique values for every secret the gateway handles. None may appear in any log line (at the most
 // verbose level), any response body or header, or any error, whatever path a request takes.
@@ -22,6 +23,7 @@ const CANARY = {
   token: "CANARY-TOKEN-51be02",
   password: "CANARY-PASSWORD-c0ffee",
   answer: "CANARY-ANSWER-d15ea5e",
+  username: "CANARY-USERNAME-0b5e55",
 };
 const PROMPT = "What shape do people like most?";
 
@@ -57,7 +59,7 @@ function harness(authorize: Scenario, token?: Scenario, extraEnv: Record<string,
   return { gateway, upstream, lines };
 }
 
-const live = { institution: "FlinksCapital", username: "Greatday", password: CANARY.password };
+const live = { institution: "FlinksCapital", username: CANARY.username, password: CANARY.password };
 const answers = (handle: unknown) => ({ handle, responses: [{ prompt: PROMPT, answers: [CANARY.answer] }] });
 
 /** Runs authorize, then submitMfa with its handle when there is one, and returns everything observable. */
@@ -178,5 +180,69 @@ describe("no secret appears in any log line, response or error", () => {
     await drive(h);
     const wire = h.upstream.calls.map((call) => JSON.stringify([...call.headers, call.body])).join("\n");
     for (const value of Object.values(CANARY)) expect(wire).toContain(value);
+  });
+});
+
+describe("no caller credential or end user appears either: keys, tokens, usernames on the paths of limits", () => {
+  const invalidPassword = () => ({
+    status: 401,
+    body: { HttpStatusCode: 401, FlinksCode: "INVALID_PASSWORD" },
+  });
+  const everythingOf = async (h: ReturnType<typeof harness>, responses: Response[]) =>
+    [
+      ...(await Promise.all(
+        responses.map(async (r) => `${await r.text()}${JSON.stringify([...r.headers])}`),
+      )),
+      ...h.lines,
+    ].join("\n");
+  const post = (h: ReturnType<typeof harness>, authorization: string) =>
+    h.gateway.yoga.fetch("http://gateway.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization },
+      body: JSON.stringify({ query: AUTHORIZE, variables: { input: live } }),
+    });
+
+  test("refused passwords, then a RateLimitedError: no key, username or password anywhere", async () => {
+    const h = harness(invalidPassword, undefined, { GATEWAY_LIMIT_END_USER_PER_HOUR: "4" });
+    const responses = [];
+    for (let attempt = 0; attempt < 3; attempt++) responses.push(await post(h, `Bearer ${CALLER_KEY}`));
+    const everything = await everythingOf(h, responses);
+    expect(everything).toContain("RateLimitedError");
+    expect(everything).toContain("rate limited");
+    for (const value of [CALLER_KEY, CANARY.username, CANARY.password, CANARY.secretKey]) {
+      expect(everything.includes(value), `${value} leaked in:\n${everything}`).toBe(false);
+    }
+  });
+
+  test("token callers: valid, expired, forged, unknown: no token anywhere", async () => {
+    const key = await signingKey("canary-key", "RS256");
+    const idp = await startIdentityProvider([key]);
+    try {
+      const h = harness(() => ({ status: 200, body: authorized }), undefined, {
+        GATEWAY_JWT_JWKS_URL: idp.url,
+        GATEWAY_JWT_ISSUER: ISSUER,
+        GATEWAY_JWT_AUDIENCE: AUDIENCE,
+      });
+      const tokens = [
+        await idp.sign(key, { sub: "canary-subject" }),
+        await idp.sign(key, { exp: Math.floor(Date.now() / 1000) - 600 }),
+        await idp.sign(key, { aud: "another-api" }),
+        await idp.sign(await signingKey("unknown", "RS256")),
+        idp.unsigned(),
+      ];
+      const responses = [];
+      for (const token of tokens) responses.push(await post(h, `Bearer ${token}`));
+      expect(responses.map((response) => response.status)).toEqual([200, 401, 401, 401, 401]);
+      const everything = await everythingOf(h, responses);
+      expect(everything).toContain("token:canary-subject");
+      for (const token of tokens) {
+        // No part of a token (header, claims, signature) is logged or answered.
+        for (const part of token.split(".").filter((segment) => segment.length > 20)) {
+          expect(everything.includes(part), `a token part leaked in:\n${everything}`).toBe(false);
+        }
+      }
+    } finally {
+      await idp.close();
+    }
   });
 });
