@@ -1,5 +1,6 @@
 import { INSTANCE_PATTERN, TOOLBOX_CUSTOMER_ID } from "@flinks-authorize/client";
 import { z } from "zod";
+import { readTrustedDocuments, type TrustedDocuments, TrustedDocumentsError } from "./trusted-documents.js";
 
 export { TOOLBOX_CUSTOMER_ID };
 /** Where `pnpm start` and `pnpm mock` serve Prism. */
@@ -70,6 +71,21 @@ const environment = z
     GATEWAY_INTROSPECTION: z.preprocess(
       blankToUndefined,
       z.enum(["true", "false"], { error: "must be true or false" }).optional(),
+    ),
+    GATEWAY_TRUSTED_DOCUMENTS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((path, ctx): TrustedDocuments => {
+          try {
+            return readTrustedDocuments(path);
+          } catch (error) {
+            if (!(error instanceof TrustedDocumentsError)) throw error;
+            ctx.addIssue({ code: "custom", message: error.message });
+            return z.NEVER;
+          }
+        })
+        .optional(),
     ),
     LOG_LEVEL: z.preprocess(
       blankToUndefined,
@@ -154,6 +170,11 @@ export interface GatewayConfig {
   maxConnections: number;
   /** Bearer keys callers must present; empty: no caller authentication (refused in production). */
   apiKeys: string[];
+  /**
+   * The only documents callers may run, by id (GATEWAY_TRUSTED_DOCUMENTS, a persisted-documents manifest);
+   * undefined: any operation.
+   */
+  trustedDocuments: TrustedDocuments | undefined;
   /** GraphiQL and introspection: on in development and test, off in production unless GATEWAY_INTROSPECTION=true. */
   introspection: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -200,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     maxConnections: value.GATEWAY_MAX_CONNECTIONS,
     apiKeys: value.GATEWAY_API_KEYS ?? [],
+    trustedDocuments: value.GATEWAY_TRUSTED_DOCUMENTS,
     // GraphiQL and introspection only against the mock, unless asked for.
     introspection:
       value.GATEWAY_INTROSPECTION === undefined
