@@ -118,6 +118,18 @@ describe("with GATEWAY_TRUSTED_DOCUMENTS", () => {
     await withPending.close();
   });
 
+  it("runs a query by documentId over GET too; a mutation over GET is refused (405)", async () => {
+    const get = async (document: { __meta__?: Record<string, unknown> }) => {
+      const url = `http://gateway.test/graphql?documentId=${encodeURIComponent(idOf(document))}`;
+      const response = await gateway.yoga.fetch(url, {
+        headers: { authorization: `Bearer ${CALLER_KEY}`, "x-graphql-yoga-csrf": "1" },
+      });
+      return { status: response.status, body: JSON.parse(await response.text()) };
+    };
+    expect(await get(GatewayModeDocument)).toEqual({ status: 200, body: { data: { gatewayMode: "MOCK" } } });
+    expect((await get(AuthorizeDocument)).status).toBe(405);
+  });
+
   it("refuses query text with 400 PERSISTED_QUERY_ID_REQUIRED, even a trusted document's own text", async () => {
     const before = upstream.calls.length;
     const trustedText = readTrustedDocuments(MANIFEST).get(AUTHORIZE_ID);

@@ -11,13 +11,17 @@ const APQ_HASH = /^[0-9a-f]{64}$/;
 
 /**
  * The document id of a request: GraphQL over HTTP's `documentId` (Appendix A, what codegen's client
- * preset ids are made for), or else an Apollo APQ `extensions.persistedQuery.sha256Hash`, whose bare hex
- * is the same SHA-256 without the `sha256:` prefix.
+ * preset ids are made for) in a POST body or a GET query string, or else an Apollo APQ
+ * `extensions.persistedQuery.sha256Hash`, whose bare hex is the same SHA-256 without `sha256:`.
  */
-export function documentIdOf(params: GraphQLParams): string | null {
-  // Not in Yoga's GraphQLParams type: the JSON body is passed through as it came.
+export function documentIdOf(params: GraphQLParams, request?: Request): string | null {
+  // Not in Yoga's GraphQLParams type: a JSON body is passed through as it came; a GET's parameters are not.
   const { documentId } = params as GraphQLParams & { documentId?: unknown };
   if (typeof documentId === "string") return documentId;
+  if (request?.method === "GET") {
+    const fromQuery = new URL(request.url).searchParams.get("documentId");
+    if (fromQuery !== null) return fromQuery;
+  }
   const persistedQuery = params.extensions?.persistedQuery as
     | { version?: unknown; sha256Hash?: unknown }
     | undefined;
@@ -45,8 +49,8 @@ export function useTrustedDocuments({ documents }: TrustedDocumentsOptions): Plu
     extractPersistedOperationId: documentIdOf,
     getPersistedOperation: (id) => documents.get(id) ?? null,
     customErrors: {
-      persistedQueryOnly: ({ params }) =>
-        documentIdOf(params) === null
+      persistedQueryOnly: ({ params, request }) =>
+        documentIdOf(params, request) === null
           ? refusal(
               "This gateway runs trusted documents only: send the documentId of a document from its manifest instead of query text.",
               "PERSISTED_QUERY_ID_REQUIRED",
