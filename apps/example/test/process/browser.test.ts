@@ -31,6 +31,7 @@ let prism: PrismServer;
 let gateway: GatewayProcess;
 let site: NodeProcess;
 let siteUrl: string;
+let gatewayUrl: string;
 let outDir: string;
 let browser: Browser;
 let context: BrowserContext;
@@ -98,7 +99,7 @@ describe.skipIf(missing)(missing ? `skipped: ${missing}` : "the example app in C
     let sitePort = await freePort();
     while (sitePort === gatewayPort) sitePort = await freePort();
     siteUrl = `http://${LOOPBACK}:${sitePort}`;
-    const gatewayUrl = `http://${LOOPBACK}:${gatewayPort}`;
+    gatewayUrl = `http://${LOOPBACK}:${gatewayPort}`;
 
     const built = buildSite(gatewayUrl);
     prism = await startPrism({ mode: "mock" });
@@ -189,7 +190,19 @@ describe.skipIf(missing)(missing ? `skipped: ${missing}` : "the example app in C
 
   it("a Pending followed over the authorization subscription to Authorized", async () => {
     const page = await open();
+    // Prism answers the first poll at once: hold the subscription back a moment, so the Pending screen shows.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(`${gatewayUrl}/graphql`, async (route) => {
+      if (route.request().headers().accept === "text/event-stream") await held;
+      await route.continue();
+    });
     await connect(page, "Pending, then followed to the end");
+    await page.getByRole("heading", { name: "Your bank is still working…" }).waitFor();
+    await shot(page, "pending");
+    release();
     await connected(page);
     await shot(page, "pending-then-authorized");
     expect(await steps(page)).toEqual(["authorize → Pending", "authorization → Authorized"]);
