@@ -7,6 +7,7 @@ import {
   requireCallerAuthentication,
 } from "./config-access.js";
 import { blankToUndefined, optionalString, wholeNumber } from "./config-values.js";
+import { readTrustedDocuments, type TrustedDocuments, TrustedDocumentsError } from "./trusted-documents.js";
 
 export { TOOLBOX_CUSTOMER_ID };
 /** Where `pnpm start` and `pnpm mock` serve Prism. */
@@ -60,6 +61,21 @@ const environment = z
     GATEWAY_INTROSPECTION: z.preprocess(
       blankToUndefined,
       z.enum(["true", "false"], { error: "must be true or false" }).optional(),
+    ),
+    GATEWAY_TRUSTED_DOCUMENTS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((path, ctx): TrustedDocuments => {
+          try {
+            return readTrustedDocuments(path);
+          } catch (error) {
+            if (!(error instanceof TrustedDocumentsError)) throw error;
+            ctx.addIssue({ code: "custom", message: error.message });
+            return z.NEVER;
+          }
+        })
+        .optional(),
     ),
     LOG_LEVEL: z.preprocess(
       blankToUndefined,
@@ -132,6 +148,11 @@ export interface GatewayConfig extends AccessConfig {
   };
   /** Client connections held at once, idle keep-alive ones included. */
   maxConnections: number;
+  /**
+   * The only documents callers may run, by id (GATEWAY_TRUSTED_DOCUMENTS, a persisted-documents manifest);
+   * undefined: any operation.
+   */
+  trustedDocuments: TrustedDocuments | undefined;
   /** GraphiQL and introspection: on in development and test, off in production unless GATEWAY_INTROSPECTION=true. */
   introspection: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -178,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     maxConnections: value.GATEWAY_MAX_CONNECTIONS,
     ...accessConfig(value, { live }),
+    trustedDocuments: value.GATEWAY_TRUSTED_DOCUMENTS,
     // GraphiQL and introspection only against the mock, unless asked for.
     introspection:
       value.GATEWAY_INTROSPECTION === undefined

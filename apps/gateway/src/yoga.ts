@@ -18,6 +18,7 @@ import { useOperationLimits } from "./plugins/use-operation-limits.js";
 import { useRequestId } from "./plugins/use-request-id.js";
 import { useScrubbedInputErrors } from "./plugins/use-scrubbed-input-errors.js";
 import { useSessionCallLimit } from "./plugins/use-session-call-limit.js";
+import { useTrustedDocuments } from "./plugins/use-trusted-documents.js";
 import { createReadinessCheck } from "./readiness.js";
 import { schema } from "./schema/index.js";
 import { createSessionHandles } from "./session-handle.js";
@@ -127,6 +128,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       }),
       useBodyLimit(),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      ...(config.trustedDocuments ? [useTrustedDocuments({ documents: config.trustedDocuments })] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useOperationLimits({ exposeLimits: !production }),
       useSessionCallLimit(),
