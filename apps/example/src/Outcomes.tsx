@@ -60,10 +60,16 @@ export function FailureView({ failure }: { failure: Failure }) {
             ? "Yes: the same request may succeed later, unchanged."
             : "No: something must change before trying again."}
         </dd>
-        {failure.__typename === "GatewayBusyError" && (
+        {(failure.__typename === "GatewayBusyError" || failure.__typename === "RateLimitedError") && (
           <>
             <dt>Retry after</dt>
             <dd>{failure.retryAfterSeconds} s</dd>
+          </>
+        )}
+        {failure.__typename === "RateLimitedError" && (
+          <>
+            <dt>Limit</dt>
+            <dd>{failure.scope === "END_USER" ? "this end user's attempts" : "this application's calls"}</dd>
           </>
         )}
       </dl>

@@ -113,6 +113,13 @@ export type PendingReason =
   /** Still processing: Flinks' async endpoints take over. */
   | 'OPERATION_PENDING';
 
+/** Whose budget a refused call exceeded. */
+export type RateLimitScope =
+  /** This consumer's (its API key's or its token subject's) calls: slow down. */
+  | 'CONSUMER'
+  /** Attempts for this end user (their bank login, LoginId or MFA session), from any consumer: the end user waits. */
+  | 'END_USER';
+
 /** Answers to every challenge of an MfaRequired. */
 export type SubmitMfaInput = {
   /** MfaRequired.handle. */
@@ -136,7 +143,7 @@ export type AuthorizationSubscription = { authorization:
     | { __typename: 'MfaRejectedError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'MfaRequired', requestId: string, handle: string, institution: string, challenges: Array<{ type: ChallengeType, rawType: string, prompt: string, choices: Array<string> }> }
     | { __typename: 'Pending', requestId: string, handle: string, reason: PendingReason, message: string }
-    | { __typename: 'RateLimitedError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, scope: RateLimitScope, message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'SessionError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'UnknownFlinksError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'UpstreamContractError', message: string, code: FlinksCode | null, retryable: boolean }
@@ -160,7 +167,7 @@ export type AuthorizeMutation = { authorize:
     | { __typename: 'MfaRejectedError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'MfaRequired', requestId: string, handle: string, institution: string, challenges: Array<{ type: ChallengeType, rawType: string, prompt: string, choices: Array<string> }> }
     | { __typename: 'Pending', requestId: string, handle: string, reason: PendingReason, message: string }
-    | { __typename: 'RateLimitedError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, scope: RateLimitScope, message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'SessionError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'UnknownFlinksError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'UpstreamContractError', message: string, code: FlinksCode | null, retryable: boolean }
@@ -184,7 +191,7 @@ export type ContinueAuthorizationMutation = { continueAuthorization:
     | { __typename: 'MfaRejectedError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'MfaRequired', requestId: string, handle: string, institution: string, challenges: Array<{ type: ChallengeType, rawType: string, prompt: string, choices: Array<string> }> }
     | { __typename: 'Pending', requestId: string, handle: string, reason: PendingReason, message: string }
-    | { __typename: 'RateLimitedError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, scope: RateLimitScope, message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'SessionError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'UnknownFlinksError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'UpstreamContractError', message: string, code: FlinksCode | null, retryable: boolean }
@@ -212,7 +219,7 @@ type ErrorFields_InvalidInputError_Fragment = { message: string, code: FlinksCod
 
 type ErrorFields_MfaRejectedError_Fragment = { message: string, code: FlinksCode | null, retryable: boolean };
 
-type ErrorFields_RateLimitedError_Fragment = { message: string, code: FlinksCode | null, retryable: boolean };
+type ErrorFields_RateLimitedError_Fragment = { retryAfterSeconds: number, scope: RateLimitScope, message: string, code: FlinksCode | null, retryable: boolean };
 
 type ErrorFields_SessionError_Fragment = { message: string, code: FlinksCode | null, retryable: boolean };
 
@@ -261,7 +268,7 @@ export type SubmitMfaMutation = { submitMfa:
     | { __typename: 'MfaRejectedError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'MfaRequired', requestId: string, handle: string, institution: string, challenges: Array<{ type: ChallengeType, rawType: string, prompt: string, choices: Array<string> }> }
     | { __typename: 'Pending', requestId: string, handle: string, reason: PendingReason, message: string }
-    | { __typename: 'RateLimitedError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, scope: RateLimitScope, message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'SessionError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'UnknownFlinksError', message: string, code: FlinksCode | null, retryable: boolean }
     | { __typename: 'UpstreamContractError', message: string, code: FlinksCode | null, retryable: boolean }
@@ -341,6 +348,10 @@ export const ErrorFieldsFragmentDoc = new TypedDocumentString(`
   ... on GatewayBusyError {
     retryAfterSeconds
   }
+  ... on RateLimitedError {
+    retryAfterSeconds
+    scope
+  }
 }
     `, {"fragmentName":"ErrorFields"}) as unknown as TypedDocumentString<ErrorFieldsFragment, unknown>;
 export const AuthorizationDocument = new TypedDocumentString(`
@@ -400,7 +411,11 @@ fragment ErrorFields on Error {
   ... on GatewayBusyError {
     retryAfterSeconds
   }
-}`, {"hash":"sha256:abca9da3b0dc6000d9631c3104b160530b3c31a805a4214b1691f04ec63c379b"}) as unknown as TypedDocumentString<AuthorizationSubscription, AuthorizationSubscriptionVariables>;
+  ... on RateLimitedError {
+    retryAfterSeconds
+    scope
+  }
+}`, {"hash":"sha256:239b37879da216ce34e1e2e70f5810dcc15fc2d07c52053c0c30e25187668a86"}) as unknown as TypedDocumentString<AuthorizationSubscription, AuthorizationSubscriptionVariables>;
 export const AuthorizeDocument = new TypedDocumentString(`
     mutation Authorize($input: AuthorizeInput!) {
   authorize(input: $input) {
@@ -458,7 +473,11 @@ fragment ErrorFields on Error {
   ... on GatewayBusyError {
     retryAfterSeconds
   }
-}`, {"hash":"sha256:20dd8cd09339c4ac4622fb934d7f1a0d982253216ddfa708aa74632d1f309fd8"}) as unknown as TypedDocumentString<AuthorizeMutation, AuthorizeMutationVariables>;
+  ... on RateLimitedError {
+    retryAfterSeconds
+    scope
+  }
+}`, {"hash":"sha256:c271040118c17c190915e95f9bbe6dbeb8512401de3720d780a45d52a65ab409"}) as unknown as TypedDocumentString<AuthorizeMutation, AuthorizeMutationVariables>;
 export const ContinueAuthorizationDocument = new TypedDocumentString(`
     mutation ContinueAuthorization($input: ContinueAuthorizationInput!) {
   continueAuthorization(input: $input) {
@@ -516,7 +535,11 @@ fragment ErrorFields on Error {
   ... on GatewayBusyError {
     retryAfterSeconds
   }
-}`, {"hash":"sha256:722766effa17680002d2138181e44f092b4ff5127bb1e36d15bd5b1160a10bc2"}) as unknown as TypedDocumentString<ContinueAuthorizationMutation, ContinueAuthorizationMutationVariables>;
+  ... on RateLimitedError {
+    retryAfterSeconds
+    scope
+  }
+}`, {"hash":"sha256:c50b14e4d8d087d7ae7f4dc811a60eb7ff2dd5ed7ffb4b72de5d384fc641a08c"}) as unknown as TypedDocumentString<ContinueAuthorizationMutation, ContinueAuthorizationMutationVariables>;
 export const GatewayModeDocument = new TypedDocumentString(`
     query GatewayMode {
   gatewayMode
@@ -579,4 +602,8 @@ fragment ErrorFields on Error {
   ... on GatewayBusyError {
     retryAfterSeconds
   }
-}`, {"hash":"sha256:9f1046f9c917d30a30184d7c727cf59ef17b181325e596ee87f63497d07bbfe7"}) as unknown as TypedDocumentString<SubmitMfaMutation, SubmitMfaMutationVariables>;
+  ... on RateLimitedError {
+    retryAfterSeconds
+    scope
+  }
+}`, {"hash":"sha256:1de66e156b35c5507034937641f9f44cba340b40b5d6e997c2d7ccdb21a140d3"}) as unknown as TypedDocumentString<SubmitMfaMutation, SubmitMfaMutationVariables>;
