@@ -1,23 +1,28 @@
 // `pnpm start`: the main job. With no upstream configured (neither FLINKS_BASE_URL nor FLINKS_INSTANCE)
 // it starts Prism on spec/openapi.yaml and the gateway's sources against it; otherwise the gateway alone.
-// It waits until both answer, prints the URLs, and stops both on Ctrl-C or SIGTERM, when either exits,
-// and when its own parent (pnpm) dies: the watchdog then sends it SIGTERM.
+//
+// Before anything starts, it checks what would stop the gateway later: the configuration (the gateway's
+// own loadConfig, on the environment the gateway will get) and the ports. Then it waits until the
+// gateway answers, prints the URLs, the mode and the upstream, and "Ready." only once /ready answers 200
+// (the upstream is reachable). It stops everything on Ctrl-C or SIGTERM (pnpm forwards its own), when
+// either child exits, and when its parent (pnpm) dies: the watchdog then sends it SIGTERM.
 import "@flinks-authorize/kit/parent-watchdog";
+import { resolveBaseUrl } from "@flinks-authorize/client";
 import { GATEWAY_SOURCES } from "@flinks-authorize/kit/gateway";
-import { accepts, answers200, waitFor } from "@flinks-authorize/kit/ports";
+import { answers200, waitFor } from "@flinks-authorize/kit/ports";
 import { startPrism } from "@flinks-authorize/kit/prism";
 import { type NodeProcess, spawnNode } from "@flinks-authorize/kit/processes";
-import { DEFAULT_MOCK_URL } from "../src/config.js";
+import { ConfigError, type GatewayConfig, loadConfig } from "../src/config.js";
+import { listenProblem, tryListen } from "../src/listen-problem.js";
+import { printableUrl } from "../src/printable-url.js";
 
 const READY_TIMEOUT_MS = 60_000;
+/** Longer than the gateway's readiness probe (2 s). */
+const READINESS_TIMEOUT_MS = 4_000;
 /** Beyond the gateway's own 10 s shutdown grace. */
 const STOP_GRACE_MS = 12_000;
 /** The gateway's configuration is taken from this shell (config.ts reads these); nothing else is. */
-const GATEWAY_SETTING = /^(FLINKS_|GATEWAY_)|^(NODE_ENV|HOST|LOG_LEVEL|NODE_OPTIONS|REDIS_URL)$/;
-
-const live = Boolean(process.env.FLINKS_BASE_URL?.trim() || process.env.FLINKS_INSTANCE?.trim());
-const gatewayPort = Number(process.env.PORT?.trim() || 4000);
-const mockUrl = new URL(process.env.FLINKS_MOCK_URL?.trim() || DEFAULT_MOCK_URL);
+const GATEWAY_SETTING = /^(FLINKS_|GATEWAY_)|^(NODE_ENV|PORT|HOST|LOG_LEVEL|NODE_OPTIONS|REDIS_URL)$/;
 
 const children: NodeProcess[] = [];
 let stopping: Promise<never> | undefined;
@@ -42,50 +47,109 @@ function watch(name: string, child: NodeProcess): void {
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
-async function main() {
-  if (await accepts(gatewayPort)) {
-    throw new Error(`Port ${gatewayPort} is already in use: stop what runs there or set PORT.`);
+/** A problem a person must fix before anything can start: printed alone, and nothing is started. */
+class StartProblem extends Error {}
+
+/** The gateway's configuration as it will read it, or a StartProblem naming each bad variable once. */
+function gatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StartProblem(`${error.message}\nNothing was started.`);
+    throw error;
   }
+}
+
+const WILDCARDS = new Set(["0.0.0.0", "::"]);
+/** Where this machine reaches a server listening on `host`. */
+const localHost = (host: string) => (WILDCARDS.has(host) ? "127.0.0.1" : host);
+const inUrl = (host: string) => (host.includes(":") ? `[${host}]` : host);
+
+/** Whether GET url answers 200 within `timeoutMs`. */
+async function answers200Within(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
   const env: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => GATEWAY_SETTING.test(name)),
   );
-  env.PORT = String(gatewayPort);
-  if (!live) {
-    const mockPort = Number(mockUrl.port || 80);
-    if (await accepts(mockPort, mockUrl.hostname)) {
-      throw new Error(`Port ${mockPort} is already in use: stop what runs there or set FLINKS_MOCK_URL.`);
+  const config = gatewayConfig(env);
+  const mock = config.mode === "mock";
+  const upstream = printableUrl(
+    resolveBaseUrl({ baseUrl: config.flinks.baseUrl, instance: config.flinks.instance }),
+  );
+  const mockUrl = mock ? new URL(upstream) : undefined;
+
+  const gatewayProblem = await tryListen(config.port, config.host);
+  if (gatewayProblem) {
+    const target = { port: config.port, host: config.host, portVariable: "PORT", hostVariable: "HOST" };
+    throw new StartProblem(listenProblem(gatewayProblem, target) ?? String(gatewayProblem));
+  }
+  if (mockUrl) {
+    const port = Number(mockUrl.port || 80);
+    const host = mockUrl.hostname.replace(/^\[|\]$/g, "");
+    if (port === config.port) {
+      throw new StartProblem(
+        `PORT and FLINKS_MOCK_URL both name port ${port}: set one of them to another port.`,
+      );
+    }
+    const mockProblem = await tryListen(port, host);
+    if (mockProblem) {
+      const target = { port, host, portVariable: "FLINKS_MOCK_URL", hostVariable: "FLINKS_MOCK_URL" };
+      throw new StartProblem(listenProblem(mockProblem, target) ?? String(mockProblem));
     }
     const prism = await startPrism({
       mode: "mock",
-      host: mockUrl.hostname,
-      port: mockPort,
+      host,
+      port,
       output: "inherit",
       startupTimeoutMs: READY_TIMEOUT_MS,
     });
     watch("Prism", prism);
     env.FLINKS_MOCK_URL = mockUrl.origin;
   }
+
   const gateway = spawnNode({ entry: GATEWAY_SOURCES, env, output: "inherit" });
   watch("Gateway", gateway);
-  const ready = await waitFor(() => answers200(`http://127.0.0.1:${gatewayPort}/health`), {
+  const local = `http://${inUrl(localHost(config.host))}:${config.port}`;
+  const healthy = await waitFor(() => answers200(`${local}/health`), {
     timeoutMs: READY_TIMEOUT_MS,
     intervalMs: 150,
-    abandon: () => (gateway.running() ? undefined : "The gateway exited before it was ready."),
+    abandon: () => (gateway.running() ? undefined : "The gateway exited before it answered."),
   });
-  if (!ready) throw new Error(`The gateway did not answer on port ${gatewayPort} within 60 s.`);
+  if (!healthy) throw new Error(`The gateway did not answer on ${local} within 60 s.`);
+  const ready = await answers200Within(`${local}/ready`, READINESS_TIMEOUT_MS);
 
+  const shown = WILDCARDS.has(config.host) || config.host === "127.0.0.1" ? "localhost" : inUrl(config.host);
+  const graphqlUrl = `http://${shown}:${config.port}/graphql`;
   console.log("");
-  console.log(`  GraphQL (GraphiQL in a browser): http://localhost:${gatewayPort}/graphql`);
+  console.log(`  Flinks Authorize gateway, ${config.mode} mode`);
   console.log(
-    live
-      ? "  Upstream: your Flinks (FLINKS_BASE_URL or FLINKS_INSTANCE)"
-      : `  Prism mock of the spec: ${mockUrl.origin}`,
+    `  GraphQL: ${graphqlUrl}${config.introspection ? " (open it in a browser for GraphiQL)" : ""}`,
   );
-  console.log("  Ready. Ctrl-C stops everything.");
+  console.log(mock ? `  Upstream: Prism mock of the spec at ${upstream}` : `  Upstream: ${upstream}`);
+  if (ready) {
+    console.log("  Ready. Ctrl-C stops everything.");
+  } else {
+    console.log(
+      `  Not ready: the upstream ${upstream} does not answer (${local}/ready is not 200).` +
+        "\n  The gateway runs and answers UpstreamUnavailableError until it does: check" +
+        `\n  ${mock ? "FLINKS_MOCK_URL" : "FLINKS_INSTANCE or FLINKS_BASE_URL"} and this machine's network. Ctrl-C stops everything.`,
+    );
+  }
   console.log("");
 }
 
 main().catch((error: Error) => {
-  console.error(error.message);
+  // A child that exited has said why, and watch() is stopping the rest.
+  if (stopping) return;
+  console.error(error instanceof StartProblem ? error.message : (error.stack ?? error.message));
   void stop(1);
 });

@@ -105,14 +105,20 @@ const environment = z
       });
     }
     requireCallerAuthentication(env, ctx, { live, production });
-    if (live && !env.FLINKS_SECRET_KEY) {
+    // Named in production even before an upstream is set, so that one run lists everything to set.
+    if ((live || production) && !env.FLINKS_SECRET_KEY) {
       ctx.addIssue({
         code: "custom",
         path: ["FLINKS_SECRET_KEY"],
-        message: "is required when an upstream (FLINKS_INSTANCE or FLINKS_BASE_URL) is set",
+        message: live
+          ? "is required when an upstream (FLINKS_INSTANCE or FLINKS_BASE_URL) is set"
+          : "is required with NODE_ENV=production",
       });
     }
   });
+
+/** Every variable loadConfig reads: the README's Configuration table has a row for each (a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
 
 export interface GatewayConfig extends AccessConfig {
   nodeEnv: "development" | "production" | "test";

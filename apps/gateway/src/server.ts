@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { createHttpServer } from "./http-server.js";
+import { listenProblem } from "./listen-problem.js";
+import { printableUrl } from "./printable-url.js";
 import { createGateway } from "./yoga.js";
 
 /**
@@ -26,12 +28,27 @@ function main() {
   const { logger } = gateway;
   const server = createHttpServer(gateway, { maxConnections: config.maxConnections });
 
+  // A port in use (or a HOST that is not this machine's) is a person's to fix, like a configuration
+  // error: one line naming the variable, no stack.
+  const onListenError = (error: NodeJS.ErrnoException) => {
+    const problem = listenProblem(error, {
+      port: config.port,
+      host: config.host,
+      portVariable: "PORT",
+      hostVariable: "HOST",
+    });
+    if (!problem) throw error;
+    console.error(problem);
+    process.exit(1);
+  };
+  server.once("error", onListenError);
   server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
+    server.off("error", onListenError);
     logger.info(
       {
         port: config.port,
         mode: config.mode,
-        upstream: gateway.flinks.baseUrl,
+        upstream: printableUrl(gateway.flinks.baseUrl),
         callers: { keys: config.apiKeys.map(({ name }) => name), tokens: config.jwt !== undefined },
         limits: config.limits.enabled ? (config.redis ? "shared (Redis)" : "this process") : "off",
       },

@@ -8,7 +8,8 @@ import type { GatewayConfig } from "./config.js";
 import { ANONYMOUS, consumerOf } from "./consumers.js";
 import type { GatewayContext } from "./context.js";
 import { createDocumentCaches } from "./document-caches.js";
-import { graphiqlDefaultQuery } from "./graphiql-examples.js";
+import { createGraphiQLRenderer, useGraphiQLPageHeaders } from "./graphiql.js";
+import { graphiqlDefaultQuery, graphiqlDefaultTabs } from "./graphiql-examples.js";
 import { createLogger } from "./logger.js";
 import { useAccessLog } from "./plugins/use-access-log.js";
 import { useBodyLimit } from "./plugins/use-body-limit.js";
@@ -104,8 +105,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     // Pinned: a stray NODE_ENV=development must never put stack traces in responses.
     maskedErrors: { isDev: false },
     graphiql: config.introspection
-      ? { title: "Flinks Authorize gateway", defaultQuery: graphiqlDefaultQuery }
+      ? {
+          title: "Flinks Authorize gateway",
+          defaultTabs: graphiqlDefaultTabs,
+          defaultQuery: graphiqlDefaultQuery,
+        }
       : false,
+    // Served from the installed package: no CDN (src/graphiql.ts).
+    renderGraphiQL: createGraphiQLRenderer(),
     logging: {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),
@@ -114,6 +121,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
     plugins: [
       useRequestId(),
+      ...(config.introspection ? [useGraphiQLPageHeaders()] : []),
       useAccessLog({ logger }),
       useCors({
         ...config.cors,

@@ -157,6 +157,12 @@ describe("safe in every mode", () => {
   it("production refuses mock mode, naming the variables to set", () => {
     const message = configError({ NODE_ENV: "production", ...KEYS }).message;
     expect(message).toContain("FLINKS_INSTANCE: is required with NODE_ENV=production (or FLINKS_BASE_URL)");
+    // Everything else production needs, in the same run.
+    expect(configError({ NODE_ENV: "production" }).message.split("\n").slice(1)).toEqual([
+      expect.stringMatching(/^ {2}- FLINKS_INSTANCE: /),
+      expect.stringMatching(/^ {2}- GATEWAY_API_KEYS: /),
+      expect.stringMatching(/^ {2}- FLINKS_SECRET_KEY: is required with NODE_ENV=production$/),
+    ]);
   });
 
   it("production logs at warn unless LOG_LEVEL says otherwise", () => {

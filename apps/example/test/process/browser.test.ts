@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromiumMissing, launchChromium } from "@flinks-authorize/kit/browser";
+import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from "@flinks-authorize/kit/browser";
 import { GATEWAY_SOURCES, type GatewayProcess, startGateway } from "@flinks-authorize/kit/gateway";
 import { answers200, freePort, LOOPBACK, waitFor } from "@flinks-authorize/kit/ports";
 import { type PrismServer, startPrism } from "@flinks-authorize/kit/prism";
@@ -91,9 +91,9 @@ const lastVariables = (field: string) =>
     .map(({ body }) => body.variables as { input?: Record<string, unknown> } | undefined)
     .findLast((variables) => variables?.input !== undefined && field in variables.input);
 
-const missing = chromiumMissing();
+const missing = !chromiumInstalled();
 
-describe.skipIf(missing)(missing ? `skipped: ${missing}` : "the example app in Chromium", () => {
+describe.skipIf(missing)(missing ? `skipped: ${CHROMIUM_MISSING}` : "the example app in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     outDir = mkdtempSync(join(tmpdir(), "example-site-"));

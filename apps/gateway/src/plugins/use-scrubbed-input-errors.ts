@@ -1,5 +1,10 @@
-import { GraphQLError } from "graphql";
-import type { Plugin } from "graphql-yoga";
+import { type ExecutionResult, GraphQLError } from "graphql";
+import {
+  createGraphQLError,
+  handleStreamOrSingleExecutionResult,
+  isAsyncIterable,
+  type Plugin,
+} from "graphql-yoga";
 
 /**
  * graphql-js quotes the offending value when a variable or literal has the wrong type
@@ -35,6 +40,12 @@ export interface ScrubbedInputErrorsOptions {
   hideSuggestions?: boolean;
 }
 
+/**
+ * Scrubs every error graphql-js can word from the caller's input: validation (literals), execution
+ * (variables of a query or mutation) and subscription (variables of a subscription, coerced by
+ * `subscribe`, not `execute`), over POST or GET, streamed or not. Also answers a GET whose `variables` or
+ * `extensions` parameter is not JSON with a 400 naming the parameter, where Yoga answered 500.
+ */
 export function useScrubbedInputErrors({ hideSuggestions = false }: ScrubbedInputErrorsOptions = {}): Plugin {
   const scrub = (error: unknown) => {
     if (!(error instanceof GraphQLError)) return error;
@@ -43,8 +54,33 @@ export function useScrubbedInputErrors({ hideSuggestions = false }: ScrubbedInpu
       ? error
       : new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: error.extensions });
   };
+  const scrubResult = ({
+    result,
+    setResult,
+  }: {
+    result: ExecutionResult;
+    setResult: (result: ExecutionResult) => void;
+  }) => {
+    if (result.errors?.length) {
+      setResult({ ...result, errors: result.errors.map((error) => scrub(error) as GraphQLError) });
+    }
+  };
 
   return {
+    onRequestParse({ request, requestParser, setRequestParser }) {
+      if (request.method !== "GET" || !requestParser) return;
+      setRequestParser(async (get) => {
+        try {
+          return await requestParser(get);
+        } catch (error) {
+          if (!(error instanceof SyntaxError)) throw error;
+          // Node's JSON.parse message quotes the input: never passed on.
+          throw createGraphQLError("The variables and extensions parameters must be JSON objects.", {
+            extensions: { http: { status: 400 }, code: "BAD_REQUEST" },
+          });
+        }
+      });
+    },
     onValidate() {
       return ({ result, setResult }) => {
         if (result.length > 0) setResult(result.map((error) => scrub(error) as GraphQLError));
@@ -52,10 +88,15 @@ export function useScrubbedInputErrors({ hideSuggestions = false }: ScrubbedInpu
     },
     onExecute() {
       return {
-        onExecuteDone({ result, setResult }) {
-          if ("errors" in result && result.errors?.length) {
-            setResult({ ...result, errors: result.errors.map((error) => scrub(error) as GraphQLError) });
-          }
+        onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, scrubResult),
+      };
+    },
+    onSubscribe() {
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (isAsyncIterable(result)) return { onNext: scrubResult };
+          scrubResult({ result, setResult });
+          return undefined;
         },
       };
     },

@@ -1,29 +1,50 @@
 import { fileURLToPath } from "node:url";
 import { authorized, LOGIN_ID, MFA_REQUEST_ID, mfaRequired } from "@flinks-authorize/kit/fixtures";
+import { pnpmCli } from "@flinks-authorize/kit/pnpm";
 import { accepts, freePort, waitFor } from "@flinks-authorize/kit/ports";
 import { descendants, isRunning, type NodeProcess, spawnNode } from "@flinks-authorize/kit/processes";
+import { Kind, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postGraphQL } from "./support.js";
+import { typenameOfCode } from "../harness.js";
+import { blocksFor, preferTable } from "../readme.js";
+import { onPath, postGraphQL, runBash, terminateLikeKubernetes } from "./support.js";
 
 /**
- * `pnpm start` as a process, under a stand-in for pnpm (fixtures/runs-node.mjs): apps/gateway/scripts/
- * start.ts starts Prism and the gateway, prints "Ready." once both answer, and stops both when pnpm dies.
+ * `pnpm start` run as a person runs it, with the real pnpm, in mock mode: start.ts starts Prism and the
+ * gateway and prints "Ready." once the gateway's /ready answers. The README's examples run against it,
+ * as pasted (on this test's ports), and it ends as Kubernetes ends a pod: SIGTERM to pnpm alone.
  */
 
-const START_SCRIPT = fileURLToPath(new URL("../../scripts/start.ts", import.meta.url));
-const GATEWAY_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const RUNS_NODE = fileURLToPath(new URL("./fixtures/runs-node.mjs", import.meta.url));
-const READY_TIMEOUT_MS = 60_000;
+const ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
+const READY_TIMEOUT_MS = 90_000;
 
 const PROMPT = mfaRequired.SecurityChallenges[0]?.Prompt;
 
 let gatewayPort = 0;
 let mockPort = 0;
-/** The stand-in for pnpm; start.ts is its child. */
 let pnpm: NodeProcess;
 
 const graphql = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) =>
   postGraphQL(gatewayPort, query, variables, headers);
+
+/** One GraphQL POST, whatever it answers. */
+async function ask(
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  operationName?: string,
+) {
+  const response = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables, operationName }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  return (await response.json()) as {
+    data?: Record<string, Record<string, unknown> | null> | null;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
+}
 
 const RESULT = `
   __typename
@@ -39,29 +60,36 @@ beforeAll(async () => {
   gatewayPort = await freePort();
   mockPort = await freePort();
   while (mockPort === gatewayPort) mockPort = await freePort();
-  // As from a developer's shell: nothing but what pnpm start reads, so the gateway's own defaults apply
-  // (development, all interfaces), not vitest's.
+  // As from a developer's shell: only what pnpm start reads, so the gateway's own defaults apply.
   pnpm = spawnNode({
-    entry: RUNS_NODE,
-    args: ["--import", "tsx", START_SCRIPT],
-    cwd: GATEWAY_DIR,
-    env: { PORT: String(gatewayPort), FLINKS_MOCK_URL: `http://127.0.0.1:${mockPort}` },
+    entry: pnpmCli(),
+    args: ["start"],
+    cwd: ROOT,
+    env: {
+      PORT: String(gatewayPort),
+      FLINKS_MOCK_URL: `http://127.0.0.1:${mockPort}`,
+      npm_config_update_notifier: "false",
+    },
   });
   const ready = await waitFor(() => pnpm.stdout().includes("Ready."), {
     timeoutMs: READY_TIMEOUT_MS,
     intervalMs: 100,
-    abandon: () => (/stopped|exited/.test(pnpm.output()) ? `start.ts stopped:\n${pnpm.output()}` : undefined),
+    abandon: () => (pnpm.running() ? undefined : `pnpm start exited:\n${pnpm.output()}`),
   });
-  if (!ready) throw new Error(`start.ts did not print Ready. within 60 s:\n${pnpm.output()}`);
+  if (!ready) throw new Error(`pnpm start did not print Ready. within 90 s:\n${pnpm.output()}`);
 }, READY_TIMEOUT_MS + 10_000);
 
 afterAll(() => pnpm?.stop(), 20_000);
 
-describe("pnpm start (apps/gateway/scripts/start.ts) in mock mode", () => {
-  it("prints the URLs once Prism and the gateway answer", () => {
-    expect(pnpm.stdout()).toContain("Ready.");
-    expect(pnpm.stdout()).toContain(`http://localhost:${gatewayPort}/graphql`);
-    expect(pnpm.stdout()).toContain(`http://127.0.0.1:${mockPort}`);
+describe("pnpm start in mock mode", () => {
+  it("prints the mode, the URLs and Ready. once the gateway and Prism answer", () => {
+    const banner = pnpm.stdout();
+    expect(banner).toContain("Flinks Authorize gateway, mock mode");
+    expect(banner).toContain(
+      `GraphQL: http://localhost:${gatewayPort}/graphql (open it in a browser for GraphiQL)`,
+    );
+    expect(banner).toContain(`Upstream: Prism mock of the spec at http://127.0.0.1:${mockPort}`);
+    expect(banner).toContain("Ready. Ctrl-C stops everything.");
   });
 
   it("authorize with a LoginId is Authorized by Prism's example", async () => {
@@ -81,37 +109,105 @@ describe("pnpm start (apps/gateway/scripts/start.ts) in mock mode", () => {
       requestId: MFA_REQUEST_ID,
       challenges: [{ type: "QUESTION_AND_ANSWER", prompt: PROMPT }],
     });
-    const handle = first.authorize?.handle;
-    expect(typeof handle).toBe("string");
-    expect((handle as string).length).toBeGreaterThan(20);
-
     const second = await graphql(SUBMIT_MFA, {
-      input: { handle, responses: [{ prompt: PROMPT, answers: ["Triangle"] }] },
+      input: { handle: first.authorize?.handle, responses: [{ prompt: PROMPT, answers: ["Triangle"] }] },
     });
-    expect(second.submitMfa).toMatchObject({
-      __typename: "Authorized",
-      requestId: authorized.RequestId,
-      institution: "FlinksCapital",
-    });
+    expect(second.submitMfa).toMatchObject({ __typename: "Authorized", requestId: authorized.RequestId });
   });
 
-  // The watchdog in start.ts notices its parent is gone and sends it SIGTERM: this is also the path of a
-  // SIGTERM or Ctrl-C sent to start.ts directly.
-  it("when pnpm dies, even by SIGKILL, start.ts stops Prism and the gateway and exits", async () => {
+  // The gateway's readiness probe of Prism is a TCP connect: an HTTP probe made Prism log a routing
+  // error for every /ready. start.ts asked /ready once before "Ready.".
+  it("/ready does not make Prism log", async () => {
+    const ready = await fetch(`http://127.0.0.1:${gatewayPort}/ready`);
+    expect(ready.status).toBe(200);
+    expect(pnpm.output()).not.toMatch(/NO_PATH_MATCHED|Route not resolved|✖/);
+  });
+});
+
+describe("the README, pasted", () => {
+  const shellExamples = blocksFor("sh example");
+  const onThisTestsPorts = (script: string) =>
+    script.replaceAll("localhost:4000", `localhost:${gatewayPort}`);
+
+  it("has shell examples, each with its output", () => {
+    expect(shellExamples.length).toBeGreaterThanOrEqual(3);
+    for (const block of shellExamples) expect(block.output, block.text).toBeDefined();
+  });
+
+  it.skipIf(!onPath("curl"))(
+    `each \`sh example\` prints its \`json output\`${onPath("curl") ? "" : " (skipped: no curl on PATH; apt-get install -y curl)"}`,
+    async () => {
+      for (const block of shellExamples) {
+        const { stdout } = await runBash(onThisTestsPorts(block.text));
+        expect(JSON.parse(stdout), block.text).toEqual(JSON.parse(block.output ?? ""));
+      }
+    },
+    60_000,
+  );
+
+  it("each example of the Prefer table is answered as its row says", async () => {
+    const document =
+      "mutation ($loginId: String!) { authorize(input: { loginId: $loginId }) { __typename ... on Error { code } } }";
+    for (const { status, examples, result } of preferTable()) {
+      const prefers =
+        examples.length > 0 ? examples.map((name) => `code=${status}, example=${name}`) : [undefined];
+      for (const prefer of prefers) {
+        const answer = await ask(document, { loginId: LOGIN_ID }, prefer ? { Prefer: prefer } : {});
+        const name = prefer?.split("example=")[1];
+        const expected = { __typename: result, ...(name && typenameOfCode[name] ? { code: name } : {}) };
+        expect(answer.data?.authorize, `Prefer: ${prefer}`).toEqual(expected);
+      }
+    }
+  });
+
+  it("a Prefer that selects nothing is a MOCK_PREFER_UNSERVED error naming the header", async () => {
+    const answer = await ask(
+      AUTHORIZE,
+      { loginId: LOGIN_ID },
+      { Prefer: "code=401, example=NO_SUCH_EXAMPLE" },
+    );
+    expect(answer.errors?.[0]?.extensions?.code).toBe("MOCK_PREFER_UNSERVED");
+    expect(answer.errors?.[0]?.message).toContain('"Prefer: code=401, example=NO_SUCH_EXAMPLE"');
+  });
+
+  it("each operation of the `graphql example` blocks answers Authorized (a $handle from an MfaRequired)", async () => {
+    const blocks = blocksFor("graphql example");
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
+    for (const { text } of blocks) {
+      for (const definition of parse(text).definitions) {
+        if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+        const variables: Record<string, unknown> = {};
+        for (const variable of definition.variableDefinitions ?? []) {
+          const name = variable.variable.name.value;
+          expect(name, "an example variable this test can fill").toBe("handle");
+          const mfa = await graphql(AUTHORIZE, { loginId: LOGIN_ID }, { Prefer: "code=203" });
+          variables[name] = mfa.authorize?.handle;
+        }
+        const operationName = definition.name?.value;
+        const answer = await ask(text, variables, {}, operationName);
+        expect(answer.errors, operationName).toBeUndefined();
+        expect(Object.values(answer.data ?? {})[0]?.__typename, operationName).toBe("Authorized");
+      }
+    }
+  });
+});
+
+// Last: it ends pnpm start. Kubernetes (or `docker stop`) sends SIGTERM to the main process alone. pnpm
+// passes it on to start.ts, which stops the gateway (gracefully) and Prism, then exits, and pnpm with it.
+describe("SIGTERM to pnpm alone", () => {
+  it("stops Prism and the gateway, the gateway gracefully, and leaves no process", async () => {
     expect(await accepts(gatewayPort)).toBe(true);
     expect(await accepts(mockPort)).toBe(true);
     const started = descendants(pnpm.pid);
     expect(started.length).toBeGreaterThanOrEqual(3);
 
-    process.kill(pnpm.pid, "SIGKILL");
-    const gone = await waitFor(() => started.every((pid) => !isRunning(pid)), {
-      timeoutMs: 15_000,
-      intervalMs: 100,
-    });
-    expect(gone, `still running: ${started.filter(isRunning).join(", ")}\n${pnpm.output()}`).toBe(true);
+    const { exit, killed } = await terminateLikeKubernetes(pnpm, 15_000);
+    expect(killed, pnpm.output()).toBe(false);
+    expect(exit?.code, pnpm.output()).toBe(0);
+    const gone = await waitFor(() => started.every((pid) => !isRunning(pid)), { timeoutMs: 5_000 });
+    expect(gone, `still running: ${started.filter(isRunning).join(", ")}`).toBe(true);
     expect(await accepts(gatewayPort)).toBe(false);
     expect(await accepts(mockPort)).toBe(false);
-    // The gateway was stopped, not killed: it finished its graceful shutdown.
     expect(pnpm.stdout()).toContain('"msg":"stopped"');
-  });
+  }, 30_000);
 });

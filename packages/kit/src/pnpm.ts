@@ -1,0 +1,19 @@
+import { existsSync, realpathSync } from "node:fs";
+import { delimiter, join } from "node:path";
+
+/**
+ * pnpm's own CLI script (pnpm.cjs), for a test that runs `pnpm start` as a person does: the pnpm that
+ * runs this test (`npm_execpath` under `pnpm test`), else the one on PATH. It is a Node script, so the
+ * kit's spawnNode starts it like any other (own process group, clean environment, watchdog).
+ */
+export function pnpmCli(): string {
+  const running = process.env.npm_execpath;
+  if (running && /pnpm\.c?js$/.test(running) && existsSync(running)) return running;
+  for (const folder of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(folder, "pnpm");
+    if (!folder || !existsSync(candidate)) continue;
+    const script = realpathSync(candidate);
+    if (/\.[cm]?js$/.test(script)) return script;
+  }
+  throw new Error("No pnpm on PATH that runs under node: npm install -g pnpm@10.34.9");
+}
