@@ -72,6 +72,9 @@ describe.skipIf(!chromiumInstalled())(
     async function openTab(title: string) {
       await tabButton(title).evaluate((button: HTMLElement) => button.click());
       await page.locator(".graphiql-tab-active", { hasText: title }).waitFor({ timeout: WAIT_MS });
+      // GraphiQL keeps the previous tab's operation name until the editor's cursor moves; run then
+      // answers "Cannot infer operation <previous>". A user's click into the operation moves it.
+      await page.locator(".graphiql-query-editor .view-line", { hasText: `mutation ${title}` }).click();
     }
 
     /** An editor's text, every kind of space as a space (Monaco renders them as no-break ones). */

@@ -46,10 +46,25 @@ async function ask(
   };
 }
 
+/** A subscription over SSE, as GraphiQL and the example app run it: the first result it sends. */
+async function firstEvent(query: string, variables: Record<string, unknown>, operationName?: string) {
+  const response = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ query, variables, operationName }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  const stream = await response.text();
+  const data = stream.split("\n").find((line) => line.startsWith("data: {"));
+  if (!data) throw new Error(`no result in the event stream:\n${stream}`);
+  return JSON.parse(data.slice("data: ".length)) as Awaited<ReturnType<typeof ask>>;
+}
+
 const RESULT = `
   __typename
   ... on Authorized { requestId institution login { id } }
   ... on MfaRequired { requestId handle challenges { type prompt } }
+  ... on Pending { handle }
   ... on Error { message code }
   ... on InvalidInputError { issues { path message } }
 `;
@@ -170,21 +185,34 @@ describe("the README, pasted", () => {
     expect(answer.errors?.[0]?.message).toContain('"Prefer: code=401, example=NO_SUCH_EXAMPLE"');
   });
 
-  it("each operation of the `graphql example` blocks answers Authorized (a $handle from an MfaRequired)", async () => {
+  // $handle is the one thing an example cannot hold: submitMfa answers an MfaRequired's, the
+  // continuation (continueAuthorization, the authorization subscription) follows a Pending's.
+  it("each operation of the `graphql example` blocks answers Authorized (a $handle from an MfaRequired or a Pending)", async () => {
     const blocks = blocksFor("graphql example");
     expect(blocks.length).toBeGreaterThanOrEqual(1);
     for (const { text } of blocks) {
       for (const definition of parse(text).definitions) {
         if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+        const operationName = definition.name?.value;
         const variables: Record<string, unknown> = {};
         for (const variable of definition.variableDefinitions ?? []) {
           const name = variable.variable.name.value;
           expect(name, "an example variable this test can fill").toBe("handle");
-          const mfa = await graphql(AUTHORIZE, { loginId: LOGIN_ID }, { Prefer: "code=203" });
-          variables[name] = mfa.authorize?.handle;
+          const answersMfa = text.includes(`${operationName}($handle: String!) {\n  submitMfa`);
+          const opened = await graphql(
+            AUTHORIZE,
+            { loginId: LOGIN_ID },
+            {
+              Prefer: answersMfa ? "code=203" : "code=202",
+            },
+          );
+          expect(opened.authorize?.__typename).toBe(answersMfa ? "MfaRequired" : "Pending");
+          variables[name] = opened.authorize?.handle;
         }
-        const operationName = definition.name?.value;
-        const answer = await ask(text, variables, {}, operationName);
+        const answer =
+          definition.operation === "subscription"
+            ? await firstEvent(text, variables, operationName)
+            : await ask(text, variables, {}, operationName);
         expect(answer.errors, operationName).toBeUndefined();
         expect(Object.values(answer.data ?? {})[0]?.__typename, operationName).toBe("Authorized");
       }
