@@ -41,7 +41,7 @@ export interface HaproxyConfigOptions {
   backends: HaproxyBackend[];
   /** Idle time allowed on a server's side of a request: longer than the longest answer (ms). */
   serverTimeoutMs?: number;
-  /** Health check cadence on /ready (ms). */
+  /** Health check cadence on /ready (ms); a check also times out after this long. */
   checkIntervalMs?: number;
 }
 
@@ -55,7 +55,7 @@ export function haproxyConfig({
   statsPort,
   backends,
   serverTimeoutMs = 300_000,
-  checkIntervalMs = 500,
+  checkIntervalMs = 2_000,
 }: HaproxyConfigOptions): string {
   return [
     "global",
@@ -87,7 +87,11 @@ export function haproxyConfig({
     "  option httpchk",
     "  http-check send meth GET uri /ready ver HTTP/1.1 hdr host gateway",
     "  http-check expect status 200",
-    `  default-server check inter ${checkIntervalMs}ms fall 2 rise 2`,
+    // A replica saturated by load answers /ready late, not never: three missed checks in a row, each
+    // allowed a full interval, before it is taken out (a short check timeout emptied the backend under
+    // load in the replicas benchmark, and the balancer answered 503 for all).
+    `  timeout check ${checkIntervalMs}ms`,
+    `  default-server check inter ${checkIntervalMs}ms fall 3 rise 2`,
     // After-response: also on the balancer's own 502/503, so a failure names the replica it came from.
     `  http-after-response set-header ${SERVED_BY_HEADER} %s`,
     ...backends.map(({ name, port: backendPort }) => `  server ${name} ${LOOPBACK}:${backendPort}`),
