@@ -12,15 +12,15 @@ import { GATEWAY_SOURCES } from "@flinks-authorize/kit/gateway";
 import { answers200, waitFor } from "@flinks-authorize/kit/ports";
 import { startPrism } from "@flinks-authorize/kit/prism";
 import { type NodeProcess, spawnNode } from "@flinks-authorize/kit/processes";
-import { ConfigError, type GatewayConfig, loadConfig } from "../src/config.js";
+import { ConfigError, DEFAULT_SHUTDOWN_GRACE_MS, type GatewayConfig, loadConfig } from "../src/config.js";
 import { listenProblem, tryListen } from "../src/listen-problem.js";
 import { printableUrl } from "../src/printable-url.js";
 
 const READY_TIMEOUT_MS = 60_000;
 /** Longer than the gateway's readiness probe (2 s). */
 const READINESS_TIMEOUT_MS = 4_000;
-/** Beyond the gateway's own 10 s shutdown grace. */
-const STOP_GRACE_MS = 12_000;
+/** Beyond the gateway's own shutdown grace (GATEWAY_SHUTDOWN_GRACE_MS), once the configuration is read. */
+let stopGraceMs = DEFAULT_SHUTDOWN_GRACE_MS + 2_000;
 /** The gateway's configuration is taken from this shell (config.ts reads these); nothing else is. */
 const GATEWAY_SETTING = /^(FLINKS_|GATEWAY_)|^(NODE_ENV|PORT|HOST|LOG_LEVEL|NODE_OPTIONS|REDIS_URL)$/;
 
@@ -28,7 +28,7 @@ const children: NodeProcess[] = [];
 let stopping: Promise<never> | undefined;
 
 function stop(exitCode: number): Promise<never> {
-  stopping ??= Promise.all(children.map((child) => child.stop(STOP_GRACE_MS))).then(() =>
+  stopping ??= Promise.all(children.map((child) => child.stop(stopGraceMs))).then(() =>
     process.exit(exitCode),
   );
   return stopping;
@@ -81,6 +81,7 @@ async function main() {
     Object.entries(process.env).filter(([name]) => GATEWAY_SETTING.test(name)),
   );
   const config = gatewayConfig(env);
+  stopGraceMs = config.shutdownGraceMs + 2_000;
   const mock = config.mode === "mock";
   const upstream = printableUrl(
     resolveBaseUrl({ baseUrl: config.flinks.baseUrl, instance: config.flinks.instance }),

@@ -14,6 +14,14 @@ export { TOOLBOX_CUSTOMER_ID };
 export const DEFAULT_MOCK_URL = "http://127.0.0.1:4010";
 /** Concurrent calls to Flinks one gateway process holds open (FLINKS_MAX_IN_FLIGHT); see the README. */
 export const DEFAULT_MAX_IN_FLIGHT = 2_500;
+/**
+ * Time allowed for requests in flight after SIGTERM (GATEWAY_SHUTDOWN_GRACE_MS): FLINKS_TIMEOUT_MS's
+ * default, so every cached Authorize, poll and token mint ends on its own budget within it; see the
+ * README's "Shutdown" for what it cannot cover (a login still at the bank).
+ */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/** More worker processes than this is a typo, not a machine. */
+export const MAX_WORKERS = 256;
 /** Prism accepts any non-empty key; a fixed one keeps mock mode zero-configuration. */
 const MOCK_SECRET_KEY = "mock-secret-key";
 
@@ -58,6 +66,26 @@ const environment = z
     FLINKS_TOKEN_POOL_SIZE: z.preprocess(blankToUndefined, wholeNumber(0, 1_000).default(64)),
     ...accessVariables,
     GATEWAY_MAX_CONNECTIONS: z.preprocess(blankToUndefined, wholeNumber(1, 1_000_000).default(8_192)),
+    GATEWAY_SHUTDOWN_GRACE_MS: z.preprocess(
+      blankToUndefined,
+      wholeNumber(0, 3_600_000).default(DEFAULT_SHUTDOWN_GRACE_MS),
+    ),
+    GATEWAY_WORKERS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((text, ctx): number | "auto" => {
+          if (text === "auto") return "auto";
+          const count = Number(text);
+          if (/^\d+$/.test(text) && count >= 1 && count <= MAX_WORKERS) return count;
+          ctx.addIssue({
+            code: "custom",
+            message: `must be auto or a whole number from 1 to ${MAX_WORKERS}`,
+          });
+          return z.NEVER;
+        })
+        .default(1),
+    ),
     GATEWAY_INTROSPECTION: z.preprocess(
       blankToUndefined,
       z.enum(["true", "false"], { error: "must be true or false" }).optional(),
@@ -154,6 +182,13 @@ export interface GatewayConfig extends AccessConfig {
   };
   /** Client connections held at once, idle keep-alive ones included. */
   maxConnections: number;
+  /** Time allowed for requests in flight after SIGTERM/SIGINT before the process exits anyway. */
+  shutdownGraceMs: number;
+  /**
+   * Worker processes serving the port (node:cluster); 1 serves in this process with no cluster.
+   * `auto`: one per core as os.availableParallelism() sees them (workers.ts resolves it).
+   */
+  workers: number | "auto";
   /**
    * The only documents callers may run, by id (GATEWAY_TRUSTED_DOCUMENTS, a persisted-documents manifest);
    * undefined: any operation.
@@ -204,6 +239,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tokenPoolSize: value.FLINKS_TOKEN_POOL_SIZE,
     },
     maxConnections: value.GATEWAY_MAX_CONNECTIONS,
+    shutdownGraceMs: value.GATEWAY_SHUTDOWN_GRACE_MS,
+    workers: value.GATEWAY_WORKERS,
     ...accessConfig(value, { live }),
     trustedDocuments: value.GATEWAY_TRUSTED_DOCUMENTS,
     // GraphiQL and introspection only against the mock, unless asked for.

@@ -43,6 +43,11 @@ export interface Gateway {
   logger: Logger;
   /** The bound on concurrent upstream calls, with its live counts. */
   slots: UpstreamSlots;
+  /**
+   * The process is stopping: /ready answers 503 from now on, so a balancer that still holds a connection
+   * to it, or probes it before the listener closes, sends it nothing new.
+   */
+  startDraining(): void;
   /** Disposes Yoga and releases the upstream connection pool. */
   close(): Promise<void>;
 }
@@ -89,6 +94,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const spentHandles = store ? createSharedSpentHandles(store) : createMemorySpentHandles();
   const limits = createSessionLimits(config.limits, { secretKey, logger, store });
   const production = config.nodeEnv === "production";
+  let draining = false;
+  const upstreamReachable = createReadinessCheck({
+    baseUrl: flinks.baseUrl,
+    // An injected fetch (tests) stands for the upstream, whatever the mode.
+    probe: config.mode === "mock" && !options.fetch ? "tcp" : "http",
+    fetch: options.fetch,
+  });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -143,12 +155,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       useScrubbedInputErrors({ hideSuggestions: production }),
       useReadinessCheck({
         endpoint: "/ready",
-        check: createReadinessCheck({
-          baseUrl: flinks.baseUrl,
-          // An injected fetch (tests) stands for the upstream, whatever the mode.
-          probe: config.mode === "mock" && !options.fetch ? "tcp" : "http",
-          fetch: options.fetch,
-        }),
+        check: () => !draining && upstreamReachable(),
       }),
     ],
     context: ({ request }) => ({
@@ -167,6 +174,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     flinks,
     logger,
     slots,
+    startDraining: () => {
+      draining = true;
+    },
     close: async () => {
       await yoga.dispose();
       await flinks.close();

@@ -38,6 +38,8 @@ describe("loadConfig defaults", () => {
       },
       introspection: true,
       logLevel: "info",
+      shutdownGraceMs: 30_000,
+      workers: 1,
     });
     expect(DEFAULT_MOCK_URL).toBe("http://127.0.0.1:4010");
     expect(TOOLBOX_CUSTOMER_ID).toBe("43387ca6-0391-4c82-857d-70d95f087ecb");
@@ -65,6 +67,8 @@ describe("loadConfig defaults", () => {
       FLINKS_SLOT_WAIT_MS: "0",
       FLINKS_TOKEN_POOL_SIZE: "0",
       GATEWAY_MAX_CONNECTIONS: "1000",
+      GATEWAY_SHUTDOWN_GRACE_MS: "0",
+      GATEWAY_WORKERS: "3",
       ...KEYS,
     });
     expect(config).toMatchObject({
@@ -85,6 +89,8 @@ describe("loadConfig defaults", () => {
         tokenPoolSize: 0,
       },
       maxConnections: 1_000,
+      shutdownGraceMs: 0,
+      workers: 3,
       apiKeys: [{ name: "key-1", key: KEYS.GATEWAY_API_KEYS }],
     });
   });
@@ -195,6 +201,12 @@ describe("loadConfig rejects invalid values, naming the variable", () => {
     ["FLINKS_MAX_IN_FLIGHT", { FLINKS_MAX_IN_FLIGHT: "0" }],
     ["FLINKS_SLOT_WAIT_MS", { FLINKS_SLOT_WAIT_MS: "a while" }],
     ["GATEWAY_MAX_CONNECTIONS", { GATEWAY_MAX_CONNECTIONS: "-5" }],
+    ["GATEWAY_SHUTDOWN_GRACE_MS", { GATEWAY_SHUTDOWN_GRACE_MS: "30s" }],
+    ["GATEWAY_SHUTDOWN_GRACE_MS", { GATEWAY_SHUTDOWN_GRACE_MS: "3600001" }],
+    ["GATEWAY_WORKERS", { GATEWAY_WORKERS: "0" }],
+    ["GATEWAY_WORKERS", { GATEWAY_WORKERS: "257" }],
+    ["GATEWAY_WORKERS", { GATEWAY_WORKERS: "max" }],
+    ["GATEWAY_WORKERS", { GATEWAY_WORKERS: "1.5" }],
   ])("%s in %j", (variable, env) => {
     const error = configError(env);
     expect(error.message).toContain(`  - ${variable}: `);
@@ -210,6 +222,14 @@ describe("loadConfig rejects invalid values, naming the variable", () => {
     expect(loadConfig({ PORT: "65535" }).port).toBe(65_535);
     expect(loadConfig({ FLINKS_TIMEOUT_MS: "1" }).flinks.timeoutMs).toBe(1);
     expect(loadConfig({ FLINKS_TIMEOUT_MS: "600000" }).flinks.timeoutMs).toBe(600_000);
+  });
+
+  it("GATEWAY_WORKERS: auto, or a count from 1 to 256, said in its message", () => {
+    expect(loadConfig({ GATEWAY_WORKERS: "auto" }).workers).toBe("auto");
+    expect(loadConfig({ GATEWAY_WORKERS: "256" }).workers).toBe(256);
+    expect(configError({ GATEWAY_WORKERS: "0" }).message).toContain(
+      "  - GATEWAY_WORKERS: must be auto or a whole number from 1 to 256",
+    );
   });
 
   it("reports every invalid variable at once, one line each", () => {

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { type AddressInfo, createServer } from "node:net";
 import { describe, expect, test } from "vitest";
 import { createReadinessCheck } from "../src/readiness.js";
+import { fakeUpstream, LIVE_ENV, testGateway } from "./harness.js";
 
 describe("createReadinessCheck", () => {
   test("tcp (the mock): ready while something accepts connections, and no HTTP request is made", async () => {
@@ -41,5 +42,36 @@ describe("createReadinessCheck", () => {
       },
     });
     expect(await down()).toBe(false);
+  });
+});
+
+describe("/ready while the process drains", () => {
+  test("answers 503 from startDraining on, without asking the upstream; /health stays 200", async () => {
+    const upstream = fakeUpstream({});
+    let probes = 0;
+    const gateway = testGateway(
+      {
+        ...upstream,
+        fetch: async (request) => {
+          if (new URL(request.url).pathname === "/") probes++;
+          return upstream.fetch(request);
+        },
+      },
+      LIVE_ENV,
+    );
+    try {
+      const ready = await gateway.yoga.fetch("http://gateway.test/ready");
+      expect(ready.status).toBe(200);
+      expect(probes).toBe(1);
+
+      gateway.startDraining();
+      const draining = await gateway.yoga.fetch("http://gateway.test/ready");
+      expect(draining.status).toBe(503);
+      // Not the upstream's answer: the cached "reachable" would still say 200, and no probe was made.
+      expect(probes).toBe(1);
+      expect((await gateway.yoga.fetch("http://gateway.test/health")).status).toBe(200);
+    } finally {
+      await gateway.close();
+    }
   });
 });
