@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { createHttpServer } from "./http-server.js";
 import { listenProblem } from "./listen-problem.js";
+import { ObservabilityListenError, startObservability } from "./observability.js";
 import { printableUrl } from "./printable-url.js";
 import { createGateway } from "./yoga.js";
 
@@ -13,7 +14,7 @@ const LISTEN_BACKLOG = 4_096;
 /** Time allowed for requests in flight after SIGTERM/SIGINT before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function main() {
+async function main() {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -24,8 +25,16 @@ function main() {
     }
     throw error;
   }
-  const gateway = createGateway(config);
+  const observability = await startObservability(config);
+  const gateway = createGateway(config, observability.gatewayOptions);
   const { logger } = gateway;
+  try {
+    await observability.listen(logger);
+  } catch (error) {
+    if (!(error instanceof ObservabilityListenError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
   const server = createHttpServer(gateway, { maxConnections: config.maxConnections });
 
   // A port in use (or a HOST that is not this machine's) is a person's to fix, like a configuration
@@ -78,6 +87,7 @@ function main() {
     server.close(async () => {
       clearInterval(sweep);
       await gateway.close();
+      await observability.close();
       logger.info("stopped");
       process.exit(0);
     });
@@ -87,4 +97,4 @@ function main() {
   process.on("SIGINT", stop);
 }
 
-main();
+await main();
