@@ -1,4 +1,5 @@
 import type { FlinksClient } from "@flinks-authorize/client";
+import type { GraphQLField, GraphQLSchema } from "graphql";
 import type { AuthorizeTokens } from "./authorize-tokens.js";
 import {
   AccountActionRequiredError,
@@ -78,11 +79,16 @@ const SUCCESS_TYPES: Record<string, string> = {
   pending: "Pending",
 };
 
-/** The result union member a resolver's value becomes (`other` for anything else). */
+/**
+ * The result union member a session field resolved to (`other` for anything else). By constructor, not
+ * `instanceof`: Pothos' errors plugin hands error results on wrapped in a proxy whose prototype chain
+ * is proxied too, while its `constructor` is the error's own class.
+ */
 export function resultLabel(value: unknown): string {
-  if (value instanceof Error) return ERROR_TYPES.find(([type]) => value instanceof type)?.[1] ?? "other";
-  const kind = (value as { kind?: unknown } | null)?.kind;
-  return (typeof kind === "string" && SUCCESS_TYPES[kind]) || "other";
+  if (typeof value !== "object" || value === null) return "other";
+  const { kind, constructor } = value as { kind?: unknown; constructor?: unknown };
+  if (typeof kind === "string" && Object.hasOwn(SUCCESS_TYPES, kind)) return SUCCESS_TYPES[kind] ?? "other";
+  return ERROR_TYPES.find(([type]) => type === constructor)?.[1] ?? "other";
 }
 
 /**
@@ -147,4 +153,32 @@ export function measuredSpentHandles(spent: SpentHandles, metrics: GatewayMetric
     },
     restore: (id) => spent.restore(id),
   };
+}
+
+const SESSION_FIELDS: ReadonlyArray<["Mutation" | "Subscription", SessionField]> = [
+  ["Mutation", "authorize"],
+  ["Mutation", "submitMfa"],
+  ["Mutation", "continueAuthorization"],
+  ["Subscription", "authorization"],
+];
+
+/**
+ * Wraps the resolvers of the session fields so each result is reported to the request's metrics
+ * (`context.metrics`): the final union member, whatever produced it (the resolver, a refusal, or input
+ * validation, which runs before the resolver), with no code in the resolvers themselves.
+ */
+export function reportSessionResults(schema: GraphQLSchema): GraphQLSchema {
+  for (const [typeName, fieldName] of SESSION_FIELDS) {
+    const type = typeName === "Mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+    const field: GraphQLField<unknown, { metrics?: GatewayMetrics }> | undefined =
+      type?.getFields()[fieldName];
+    const resolve = field?.resolve;
+    if (!field || !resolve) throw new Error(`${typeName}.${fieldName} has no resolver to report from`);
+    field.resolve = async (source, args, context, info) => {
+      const result: unknown = await resolve(source, args, context, info);
+      context.metrics?.sessionResult(fieldName, result);
+      return result;
+    };
+  }
+  return schema;
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { builder } from "../builder.js";
 import { hasNoNul, NO_NUL_MESSAGE } from "../input-rules.js";
 import { resultOf } from "../results.js";
-import { reported, resultTypes } from "./result.js";
+import { resultTypes } from "./result.js";
 
 export const LanguageEnum = builder.enumType("Language", {
   values: { EN: { value: "en" }, FR: { value: "fr" } } as const,
@@ -107,12 +107,12 @@ builder.mutationField("authorize", (t) =>
     union: { name: "AuthorizeResult", description: "The outcome of an authorize." },
     description: "Open a Flinks session with a LoginId (cached) or bank credentials (live).",
     args: { input: t.arg({ type: AuthorizeInput, required: true }) },
-    resolve: reported("authorize", async (_root, { input }, { upstream, handles, limits, consumer }) => {
+    resolve: async (_root, { input }, { upstream, handles, limits, consumer }) => {
       const admission = await limits.authorize(consumer, input);
       if (!admission.ok) return admission.refusal;
       const step = await upstream.start(input);
       await admission.settle(step);
       return resultOf(step, handles);
-    }),
+    },
   }),
 );

@@ -9,7 +9,7 @@ import {
 } from "../errors.js";
 import { type ResultValue, refusalOfHandle, resultOf } from "../results.js";
 import type { FlinksSession } from "../session-handle.js";
-import { reported, resultTypes } from "./result.js";
+import { resultTypes } from "./result.js";
 
 /**
  * What continues a Pending: a mutation that polls Flinks once, and a subscription (server-sent events)
@@ -38,13 +38,13 @@ builder.mutationField("continueAuthorization", (t) =>
     description:
       "Poll a Pending once (AuthorizeAsync with its RequestId): Pending again, or where the session went.",
     args: { input: t.arg({ type: ContinueAuthorizationInput, required: true }) },
-    resolve: reported("continueAuthorization", async (_root, { input }, context) => {
+    resolve: async (_root, { input }, context) => {
       const session = openPending(context, input.handle);
       if (session instanceof Error) return session;
       const admission = await context.limits.poll(context.consumer);
       if (!admission.ok) return admission.refusal;
       return resultOf(await context.upstream.poll(session, session.requestId), context.handles);
-    }),
+    },
   }),
 );
 
@@ -115,9 +115,6 @@ builder.subscriptionField("authorization", (t) =>
       "Follow a Pending to its end over server-sent events: the gateway polls AuthorizeAsync every FLINKS_POLL_INTERVAL_MS and sends each result, ending after the first that is not Pending, or when the session's token expires.",
     args: { handle: t.arg.string({ required: true, description: "Pending.handle." }) },
     subscribe: (_root, { handle }, context) => pollUntilSettled(context, handle),
-    resolve: (result, _args, context) => {
-      context.metrics.sessionResult("authorization", result);
-      return result as ResultValue;
-    },
+    resolve: (result) => result as ResultValue,
   }),
 );

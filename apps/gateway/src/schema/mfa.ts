@@ -3,7 +3,7 @@ import { builder } from "../builder.js";
 import { hasNoNul, NO_NUL_MESSAGE } from "../input-rules.js";
 import { refusalOfHandle, refusalOfStore, resultOf } from "../results.js";
 import { SharedStoreUnavailable } from "../shared-store.js";
-import { reported, resultTypes } from "./result.js";
+import { resultTypes } from "./result.js";
 
 // Bounds mirror spec/openapi.yaml (SecurityChallenge.Prompt: 1–1000 characters; at most 20 challenges),
 // so every challenge an MfaRequired carries can be answered here.
@@ -67,32 +67,29 @@ builder.mutationField("submitMfa", (t) =>
     union: { name: "SubmitMfaResult", description: "The outcome of answering MFA challenges." },
     description: "Answer the challenges of an MfaRequired, on any gateway instance.",
     args: { input: t.arg({ type: SubmitMfaInput, required: true }) },
-    resolve: reported(
-      "submitMfa",
-      async (_root, { input }, { upstream, handles, spentHandles, limits, consumer }) => {
-        const opened = handles.open(input.handle, "mfa");
-        if (!opened.ok) return refusalOfHandle(opened.reason, "MfaRequired");
-        const { session } = opened;
-        // Before the handle is spent: a refused call leaves it usable after the wait.
-        const admission = await limits.answer(consumer, session.requestId);
-        if (!admission.ok) return admission.refusal;
-        let fresh: boolean;
-        try {
-          fresh = await spentHandles.spend(session.id, session.expiresAt);
-        } catch (error) {
-          if (error instanceof SharedStoreUnavailable) return refusalOfStore("single-use handle markers");
-          throw error;
-        }
-        if (!fresh) return refusalOfHandle("spent", "MfaRequired");
-        const SecurityResponses = Object.fromEntries(
-          input.responses.map(({ prompt, answers }) => [prompt, answers]),
-        );
-        const step = await upstream.continue(session, { RequestId: session.requestId, SecurityResponses });
-        // Nothing reached Flinks: the handle may be used again.
-        if (step.kind === "busy") await spentHandles.restore(session.id);
-        await admission.settle(step);
-        return resultOf(step, handles);
-      },
-    ),
+    resolve: async (_root, { input }, { upstream, handles, spentHandles, limits, consumer }) => {
+      const opened = handles.open(input.handle, "mfa");
+      if (!opened.ok) return refusalOfHandle(opened.reason, "MfaRequired");
+      const { session } = opened;
+      // Before the handle is spent: a refused call leaves it usable after the wait.
+      const admission = await limits.answer(consumer, session.requestId);
+      if (!admission.ok) return admission.refusal;
+      let fresh: boolean;
+      try {
+        fresh = await spentHandles.spend(session.id, session.expiresAt);
+      } catch (error) {
+        if (error instanceof SharedStoreUnavailable) return refusalOfStore("single-use handle markers");
+        throw error;
+      }
+      if (!fresh) return refusalOfHandle("spent", "MfaRequired");
+      const SecurityResponses = Object.fromEntries(
+        input.responses.map(({ prompt, answers }) => [prompt, answers]),
+      );
+      const step = await upstream.continue(session, { RequestId: session.requestId, SecurityResponses });
+      // Nothing reached Flinks: the handle may be used again.
+      if (step.kind === "busy") await spentHandles.restore(session.id);
+      await admission.settle(step);
+      return resultOf(step, handles);
+    },
   }),
 );
