@@ -86,9 +86,9 @@ const SUCCESS_TYPES: Record<string, string> = {
  */
 export function resultLabel(value: unknown): string {
   if (typeof value !== "object" || value === null) return "other";
-  const { kind, constructor } = value as { kind?: unknown; constructor?: unknown };
+  const { kind, constructor: type } = value as { kind?: unknown; constructor?: unknown };
   if (typeof kind === "string" && Object.hasOwn(SUCCESS_TYPES, kind)) return SUCCESS_TYPES[kind] ?? "other";
-  return ERROR_TYPES.find(([type]) => type === constructor)?.[1] ?? "other";
+  return ERROR_TYPES.find(([errorType]) => errorType === type)?.[1] ?? "other";
 }
 
 /**
