@@ -22,7 +22,7 @@ const READINESS_TIMEOUT_MS = 4_000;
 /** Beyond the gateway's own shutdown grace (GATEWAY_SHUTDOWN_GRACE_MS), once the configuration is read. */
 let stopGraceMs = DEFAULT_SHUTDOWN_GRACE_MS + 2_000;
 /** The gateway's configuration is taken from this shell (config.ts reads these); nothing else is. */
-const GATEWAY_SETTING = /^(FLINKS_|GATEWAY_)|^(NODE_ENV|PORT|HOST|LOG_LEVEL|NODE_OPTIONS|REDIS_URL)$/;
+const GATEWAY_SETTING = /^(FLINKS_|GATEWAY_|OTEL_)|^(NODE_ENV|PORT|HOST|LOG_LEVEL|NODE_OPTIONS|REDIS_URL)$/;
 
 const children: NodeProcess[] = [];
 let stopping: Promise<never> | undefined;

@@ -6,6 +6,12 @@ import {
   accessVariables,
   requireCallerAuthentication,
 } from "./config-access.js";
+import {
+  checkObservability,
+  type ObservabilityConfig,
+  observabilityConfig,
+  observabilityVariables,
+} from "./config-observability.js";
 import { blankToUndefined, optionalString, wholeNumber } from "./config-values.js";
 import { readTrustedDocuments, type TrustedDocuments, TrustedDocumentsError } from "./trusted-documents.js";
 
@@ -65,6 +71,7 @@ const environment = z
     FLINKS_POLL_INTERVAL_MS: z.preprocess(blankToUndefined, wholeNumber(100, 600_000).default(10_000)),
     FLINKS_TOKEN_POOL_SIZE: z.preprocess(blankToUndefined, wholeNumber(0, 1_000).default(64)),
     ...accessVariables,
+    ...observabilityVariables,
     GATEWAY_MAX_CONNECTIONS: z.preprocess(blankToUndefined, wholeNumber(1, 1_000_000).default(8_192)),
     GATEWAY_SHUTDOWN_GRACE_MS: z.preprocess(
       blankToUndefined,
@@ -133,6 +140,7 @@ const environment = z
       });
     }
     requireCallerAuthentication(env, ctx, { live, production });
+    checkObservability(env, ctx);
     // Named in production even before an upstream is set, so that one run lists everything to set.
     if ((live || production) && !env.FLINKS_SECRET_KEY) {
       ctx.addIssue({
@@ -148,7 +156,7 @@ const environment = z
 /** Every variable loadConfig reads: the README's Configuration table has a row for each (a test checks). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
 
-export interface GatewayConfig extends AccessConfig {
+export interface GatewayConfig extends AccessConfig, ObservabilityConfig {
   nodeEnv: "development" | "production" | "test";
   port: number;
   host: string;
@@ -218,11 +226,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const value = parsed.data;
   const live = Boolean(value.FLINKS_INSTANCE || value.FLINKS_BASE_URL);
+  // Loopback unless told otherwise: a container or a deployment sets HOST=0.0.0.0 on purpose.
+  const host = value.HOST ?? "127.0.0.1";
   return {
     nodeEnv: value.NODE_ENV,
     port: value.PORT,
-    // Loopback unless told otherwise: a container or a deployment sets HOST=0.0.0.0 on purpose.
-    host: value.HOST ?? "127.0.0.1",
+    host,
     mode: live ? "live" : "mock",
     flinks: {
       baseUrl: live ? value.FLINKS_BASE_URL : value.FLINKS_MOCK_URL,
@@ -243,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workers: value.GATEWAY_WORKERS,
     ...accessConfig(value, { live }),
     trustedDocuments: value.GATEWAY_TRUSTED_DOCUMENTS,
+    ...observabilityConfig(value, host),
     // GraphiQL and introspection only against the mock, unless asked for.
     introspection:
       value.GATEWAY_INTROSPECTION === undefined

@@ -1,4 +1,5 @@
 import type { Consumer } from "./consumers.js";
+import type { GatewayMetrics } from "./metrics.js";
 import type { SessionHandles } from "./session-handle.js";
 import type { SessionLimits } from "./session-limits.js";
 import type { SpentHandles } from "./spent-handles.js";
@@ -16,4 +17,6 @@ export interface GatewayContext {
   consumer: Consumer;
   /** The abuse limits every session call is admitted by before anything reaches Flinks. */
   limits: SessionLimits;
+  /** Where the session fields report their results (a no-op when metrics are off). */
+  metrics: GatewayMetrics;
 }

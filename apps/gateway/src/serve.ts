@@ -1,6 +1,7 @@
 import type { GatewayConfig } from "./config.js";
 import { createHttpServer } from "./http-server.js";
 import { listenProblem } from "./listen-problem.js";
+import { type MetricsListener, ObservabilityListenError, startObservability } from "./observability.js";
 import { printableUrl } from "./printable-url.js";
 import { createGateway } from "./yoga.js";
 
@@ -18,6 +19,8 @@ export interface ServeOptions {
    * machine's): one line naming the variable. The process exits 1 after it.
    */
   onFatal(message: string): void;
+  /** In a cluster worker, the primary serves the metrics port (observability.ts). */
+  metricsListener?: MetricsListener;
 }
 
 /**
@@ -25,9 +28,20 @@ export interface ServeOptions {
  * listener closes, requests in flight get up to GATEWAY_SHUTDOWN_GRACE_MS to finish, and the process
  * exits 0 (or 1 when the grace ran out). The same in a single process and in each cluster worker.
  */
-export function serve(config: GatewayConfig, { onFatal }: ServeOptions): void {
-  const gateway = createGateway(config);
+export async function serve(
+  config: GatewayConfig,
+  { onFatal, metricsListener = "this-process" }: ServeOptions,
+): Promise<void> {
+  const observability = await startObservability(config, metricsListener);
+  const gateway = createGateway(config, observability.gatewayOptions);
   const { logger } = gateway;
+  try {
+    await observability.listen(logger);
+  } catch (error) {
+    if (!(error instanceof ObservabilityListenError)) throw error;
+    onFatal(error.message);
+    process.exit(1);
+  }
   const server = createHttpServer(gateway, { maxConnections: config.maxConnections });
 
   // A port in use (or a HOST that is not this machine's) is a person's to fix, like a configuration
@@ -84,6 +98,7 @@ export function serve(config: GatewayConfig, { onFatal }: ServeOptions): void {
     server.close(async () => {
       clearInterval(sweep);
       await gateway.close();
+      await observability.close();
       logger.info("stopped");
       process.exit(0);
     });

@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import { ConfigError, type GatewayConfig, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
+import { ObservabilityListenError, startClusterMetrics } from "./observability.js";
 import { serve } from "./serve.js";
 import { reportFatalToPrimary, runPrimary, workerCount } from "./workers.js";
 
@@ -9,7 +10,7 @@ import { reportFatalToPrimary, runPrimary, workerCount } from "./workers.js";
  * its workers, each of which runs this file again and serves. The configuration is checked before any
  * worker exists, so a bad variable is printed once.
  */
-function main() {
+async function main() {
   let config: GatewayConfig;
   try {
     config = loadConfig();
@@ -21,15 +22,23 @@ function main() {
     process.exit(1);
   }
   if (cluster.isWorker) {
-    serve(config, { onFatal: reportFatalToPrimary });
+    await serve(config, { onFatal: reportFatalToPrimary, metricsListener: "cluster-primary" });
     return;
   }
   const count = workerCount(config.workers);
   if (count === 1) {
-    serve(config, { onFatal: (message) => console.error(message) });
+    await serve(config, { onFatal: (message) => console.error(message) });
     return;
   }
-  runPrimary(config, count, createLogger(config.logLevel));
+  const logger = createLogger(config.logLevel);
+  try {
+    await startClusterMetrics(config, logger);
+  } catch (error) {
+    if (!(error instanceof ObservabilityListenError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  runPrimary(config, count, logger);
 }
 
-main();
+await main();

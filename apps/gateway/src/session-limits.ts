@@ -11,6 +11,7 @@ import {
 import type { LimitsConfig } from "./config-access.js";
 import type { Consumer } from "./consumers.js";
 import { type GatewayBusyError, RateLimitedError, type RateLimitScope } from "./errors.js";
+import { type GatewayMetrics, NO_METRICS } from "./metrics.js";
 import { refusalOfStore } from "./results.js";
 import type { SharedStore } from "./shared-store.js";
 import type { UpstreamStep } from "./upstream.js";
@@ -120,11 +121,13 @@ export interface SessionLimitsOptions {
   logger: Logger;
   /** Redis shared with the other replicas; none: this process's memory. */
   store?: SharedStore;
+  /** Counts refusals by budget. */
+  metrics?: GatewayMetrics;
 }
 
 export function createSessionLimits(
   config: LimitsConfig,
-  { secretKey, logger, store }: SessionLimitsOptions,
+  { secretKey, logger, store, metrics = NO_METRICS }: SessionLimitsOptions,
 ): SessionLimits {
   if (!config.enabled)
     return { authorize: async () => ADMITTED, answer: async () => ADMITTED, poll: async () => ADMITTED };
@@ -213,6 +216,7 @@ export function createSessionLimits(
           return { ok: false, refusal: refusalOfStore("abuse limits") };
         }
         const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        metrics.rateLimited(spent.name, spent.scope);
         logger.warn(
           { consumer: consumer.id, budget: spent.name, retryAfterSeconds },
           "rate limited: nothing sent to Flinks",

@@ -10,6 +10,7 @@ import type {
 import type { Logger } from "pino";
 import type { AuthorizeTokens, TokenFailure } from "./authorize-tokens.js";
 import { consumerOf } from "./consumers.js";
+import { type GatewayMetrics, NO_METRICS } from "./metrics.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./plugins/use-request-id.js";
 import type { SessionCall } from "./results.js";
 import type { UpstreamSlots } from "./upstream-slots.js";
@@ -80,6 +81,8 @@ export interface UpstreamDependencies {
   slots: UpstreamSlots;
   logger: Logger;
   settings: UpstreamSettings;
+  /** Busy refusals and where tokens came from. */
+  metrics?: GatewayMetrics;
 }
 
 /** A call reaches the bank unless it only reads Flinks' cache (or polls). */
@@ -101,7 +104,14 @@ function secretsIn(token: Secret, request: AuthorizeAsyncRequest): string[] {
 const RETRY_AFTER_SECONDS = 1;
 
 /** Builds the per-request `Upstream` from the shared client, token source, slots and settings. */
-export function createUpstreamFactory({ flinks, tokens, slots, logger, settings }: UpstreamDependencies) {
+export function createUpstreamFactory({
+  flinks,
+  tokens,
+  slots,
+  logger,
+  settings,
+  metrics = NO_METRICS,
+}: UpstreamDependencies) {
   return (request: Request): Upstream => {
     const startedAt = Date.now();
     const requestId = requestIdOf(request);
@@ -124,6 +134,7 @@ export function createUpstreamFactory({ flinks, tokens, slots, logger, settings 
       const release = await slots.acquire({ waitMs: settings.slotWaitMs, signal });
       const waitedMs = Math.round(performance.now() - waitStarted);
       if (!release) {
+        if (!signal.aborted) metrics.upstreamBusy();
         logOf().warn(
           { inFlight: slots.inFlight, waiting: slots.waiting, waitedMs },
           "upstream busy: no slot within the wait, nothing sent",
@@ -207,6 +218,7 @@ export function createUpstreamFactory({ flinks, tokens, slots, logger, settings 
             token,
           );
           if (token.kind !== "token") return { kind: "tokenFailure", outcome: token };
+          metrics.tokenTaken(token.pooled ? "pool" : "request");
           const endpoint = settings.authorizeAsync && reachesBank(body) ? "async" : "sync";
           const session: SessionLease = { token: token.token, mintedAt: token.mintedAt, endpoint };
           return sessionCall(session, body, "start", waitedMs);

@@ -1,7 +1,7 @@
 import { createFlinksClient, type FlinksClient, Secret } from "@flinks-authorize/client";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
-import { createYoga, useReadinessCheck } from "graphql-yoga";
+import { createYoga, type Plugin, useReadinessCheck } from "graphql-yoga";
 import type { DestinationStream, Logger } from "pino";
 import { createTokenPool, mintOnDemand } from "./authorize-tokens.js";
 import type { GatewayConfig } from "./config.js";
@@ -11,6 +11,13 @@ import { createDocumentCaches } from "./document-caches.js";
 import { createGraphiQLRenderer, useGraphiQLPageHeaders } from "./graphiql.js";
 import { graphiqlDefaultQuery, graphiqlDefaultTabs } from "./graphiql-examples.js";
 import { createLogger } from "./logger.js";
+import {
+  type GatewayMetrics,
+  measuredClient,
+  measuredHandles,
+  measuredSpentHandles,
+  NO_METRICS,
+} from "./metrics.js";
 import { useAccessLog } from "./plugins/use-access-log.js";
 import { useBodyLimit } from "./plugins/use-body-limit.js";
 import { useCallerAuth } from "./plugins/use-caller-auth.js";
@@ -27,6 +34,7 @@ import { createSessionLimits } from "./session-limits.js";
 import { connectSharedStore } from "./shared-store.js";
 import { createMemorySpentHandles, createSharedSpentHandles } from "./spent-handles.js";
 import { createTokenVerifier } from "./token-verifier.js";
+import type { Tracing } from "./tracing.js";
 import { createUpstreamFactory } from "./upstream.js";
 import { createUpstreamSlots, type UpstreamSlots } from "./upstream-slots.js";
 
@@ -35,6 +43,13 @@ export interface GatewayOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Where log lines go (default stdout); tests capture them here. */
   logDestination?: DestinationStream;
+  /**
+   * Metrics: what the code reports to, and Yoga's plugin (prometheus-metrics.ts). Default: none, and
+   * nothing of prom-client loaded.
+   */
+  metrics?: { metrics: GatewayMetrics; plugin: Plugin };
+  /** Traces (tracing.ts). Default: none, and nothing of OpenTelemetry loaded. */
+  tracing?: Pick<Tracing, "plugin" | "traceClient">;
 }
 
 export interface Gateway {
@@ -62,23 +77,31 @@ const HEALTH_PATHS = ["/health", "/ready"];
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const logger = createLogger(config.logLevel, options.logDestination);
   const secretKey = new Secret(config.flinks.secretKey);
-  const flinks = createFlinksClient({
-    baseUrl: config.flinks.baseUrl,
-    instance: config.flinks.instance,
-    customerId: config.flinks.customerId,
-    timeoutMs: config.flinks.timeoutMs,
-    fetch: options.fetch,
-  });
+  const metrics = options.metrics?.metrics ?? NO_METRICS;
+  const client = measuredClient(
+    createFlinksClient({
+      baseUrl: config.flinks.baseUrl,
+      instance: config.flinks.instance,
+      customerId: config.flinks.customerId,
+      timeoutMs: config.flinks.timeoutMs,
+      fetch: options.fetch,
+    }),
+    metrics,
+  );
+  // The span of a call encloses its timing, so the undici span under it belongs to it.
+  const flinks = options.tracing ? options.tracing.traceClient(client) : client;
   const slots = createUpstreamSlots(config.flinks.maxInFlight);
   const tokens =
     config.flinks.tokenPoolSize > 0
       ? createTokenPool(flinks, secretKey, { maxSize: config.flinks.tokenPoolSize, slots })
       : mintOnDemand(flinks, secretKey);
+  metrics.watch({ slots, tokens });
   const upstreamOf = createUpstreamFactory({
     flinks,
     tokens,
     slots,
     logger,
+    metrics,
     settings: {
       tokenTimeoutMs: config.flinks.tokenTimeoutMs,
       cachedTimeoutMs: config.flinks.timeoutMs,
@@ -88,11 +111,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       authorizeAsync: config.flinks.authorizeAsync,
     },
   });
-  const handles = createSessionHandles({ secretKey, customerId: config.flinks.customerId });
+  const handles = measuredHandles(
+    createSessionHandles({ secretKey, customerId: config.flinks.customerId }),
+    metrics,
+  );
   // Limits and single-use markers: shared through Redis by every replica, or this process's own.
   const store = config.redis ? connectSharedStore(config.redis, logger) : undefined;
-  const spentHandles = store ? createSharedSpentHandles(store) : createMemorySpentHandles();
-  const limits = createSessionLimits(config.limits, { secretKey, logger, store });
+  const spentHandles = measuredSpentHandles(
+    store ? createSharedSpentHandles(store) : createMemorySpentHandles(),
+    metrics,
+  );
+  const limits = createSessionLimits(config.limits, { secretKey, logger, store, metrics });
   const production = config.nodeEnv === "production";
   let draining = false;
   const upstreamReachable = createReadinessCheck({
@@ -153,6 +182,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       useOperationLimits({ exposeLimits: !production }),
       useSessionCallLimit(),
       useScrubbedInputErrors({ hideSuggestions: production }),
+      ...(options.metrics ? [options.metrics.plugin] : []),
+      // After the scrubber: the errors an operation span records are already free of input values.
+      ...(options.tracing ? [options.tracing.plugin] : []),
       useReadinessCheck({
         endpoint: "/ready",
         check: () => !draining && upstreamReachable(),
@@ -166,6 +198,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       pollIntervalMs: config.flinks.pollIntervalMs,
       consumer: consumerOf(request) ?? ANONYMOUS,
       limits,
+      metrics,
     }),
   });
 

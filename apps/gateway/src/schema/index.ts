@@ -1,5 +1,6 @@
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "../builder.js";
+import { reportSessionResults } from "../metrics.js";
 import "./errors.js";
 import "./session.js";
 import "./authorize.js";
@@ -9,5 +10,8 @@ import "./gateway.js";
 
 builder.mutationType({});
 
-/** The executable schema, sorted so the printed SDL diffs cleanly. */
-export const schema = lexicographicSortSchema(builder.toSchema());
+/**
+ * The executable schema, sorted so the printed SDL diffs cleanly; each session field reports its result
+ * to the request's metrics (a no-op when they are off).
+ */
+export const schema = reportSessionResults(lexicographicSortSchema(builder.toSchema()));

@@ -1,4 +1,5 @@
-import { dirname } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { type FakeFlinks, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
 import { type GatewayProcess, startGateway } from "@flinks-authorize/kit/gateway";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
@@ -36,5 +37,24 @@ describe("the production bundle", () => {
   test("starts from a folder with no node_modules and serves authorize", async () => {
     const data = await postGraphQL(gateway.port, AUTHORIZE, { input: { loginId: LOGIN_ID } });
     expect(data.authorize).toMatchObject({ __typename: "Authorized", requestId: authorized.RequestId });
+  });
+});
+
+describe("what the bundle loads at start", () => {
+  // Metrics and traces are dynamic imports (observability.ts): their libraries sit in chunks/, which a
+  // gateway with them off never loads.
+  test("neither prom-client nor OpenTelemetry is in the entry; both are in chunks", () => {
+    const bundle = inject("gatewayBundle");
+    const entry = readFileSync(bundle, "utf8");
+    const chunks = readdirSync(join(dirname(bundle), "chunks"))
+      .filter((name) => name.endsWith(".mjs"))
+      .map((name) => readFileSync(join(dirname(bundle), "chunks", name), "utf8"));
+    for (const marker of ["collectDefaultMetrics", "NodeTracerProvider", "UndiciInstrumentation"]) {
+      expect(entry, marker).not.toContain(marker);
+      expect(
+        chunks.some((chunk) => chunk.includes(marker)),
+        marker,
+      ).toBe(true);
+    }
   });
 });

@@ -128,7 +128,7 @@ describe.skipIf(!haproxyBinary())(
           }),
         ),
       );
-      REPLICAS.forEach((name, index) => replicas.set(name, started[index] as GatewayProcess));
+      for (const [index, name] of REPLICAS.entries()) replicas.set(name, started[index] as GatewayProcess);
       balancer = await startHaproxy({
         backends: REPLICAS.map((name) => ({ name, port: replicas.get(name)?.port ?? 0 })),
         serverTimeoutMs: 30_000,
