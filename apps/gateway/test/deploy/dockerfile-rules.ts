@@ -47,6 +47,14 @@ export function imageCommand(text: string): string[] | undefined {
   return cmd && isExecForm(cmd) ? execWords(cmd) : undefined;
 }
 
+/** The runtime stage's last USER, as written (`uid[:gid]`), or undefined. */
+export function imageUser(text: string): string | undefined {
+  const users = stagesOf(text)
+    .at(-1)
+    ?.instructions.filter((instruction) => instruction.getKeyword() === "USER");
+  return users?.at(-1)?.getArguments()[0]?.getValue();
+}
+
 /** The last stage's ENV, name → value. */
 export function imageEnvironment(text: string): Record<string, string> {
   const env: Record<string, string> = {};

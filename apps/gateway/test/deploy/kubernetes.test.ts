@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "../../src/config.js";
+import { imageUser, readDockerfile } from "./dockerfile-rules.js";
 import {
   type Document,
   documentsOf,
@@ -179,6 +180,11 @@ describe("the gateway in the pod", () => {
     expect(container.args).toBeUndefined();
     const images = base.object.images as Json[];
     expect(images.map((image) => image.name)).toContain(container.image);
+  });
+
+  it("runs as the image's user", () => {
+    const [uid, gid] = (imageUser(readDockerfile()) ?? "").split(":").map(Number);
+    expect(pod.spec.securityContext).toMatchObject({ runAsUser: uid, runAsGroup: gid });
   });
 
   it("reads only variables the gateway knows", () => {
