@@ -1,6 +1,7 @@
 import type { FlinksClient } from "@flinks-authorize/client";
 import type { GraphQLField, GraphQLSchema } from "graphql";
 import type { AuthorizeTokens } from "./authorize-tokens.js";
+import { type UpstreamOperation, wrapClientCalls } from "./client-calls.js";
 import {
   AccountActionRequiredError,
   GatewayAccessDeniedError,
@@ -44,7 +45,6 @@ export interface GatewayMetrics {
 }
 
 export type SessionField = "authorize" | "submitMfa" | "continueAuthorization" | "authorization";
-export type UpstreamOperation = "GenerateAuthorizeToken" | "Authorize" | "AuthorizeAsync";
 export type HandleEvent = "issued" | "opened" | "expired" | "malformed" | "wrongStep" | "replayed";
 
 export const NO_METRICS: GatewayMetrics = {
@@ -104,26 +104,12 @@ export function codeLabel(value: unknown): string {
 /** The client, timing every call to Flinks; what the calls return is untouched. */
 export function measuredClient(flinks: FlinksClient, metrics: GatewayMetrics): FlinksClient {
   if (metrics === NO_METRICS) return flinks;
-  const timed =
-    <A extends unknown[], R extends { kind: string }>(
-      operation: UpstreamOperation,
-      call: (...args: A) => Promise<R>,
-    ) =>
-    async (...args: A): Promise<R> => {
-      const started = performance.now();
-      const outcome = await call(...args);
-      metrics.upstreamCall(operation, outcome.kind, (performance.now() - started) / 1000);
-      return outcome;
-    };
-  return {
-    get baseUrl() {
-      return flinks.baseUrl;
-    },
-    close: () => flinks.close(),
-    generateAuthorizeToken: timed("GenerateAuthorizeToken", flinks.generateAuthorizeToken.bind(flinks)),
-    authorize: timed("Authorize", flinks.authorize.bind(flinks)),
-    authorizeAsync: timed("AuthorizeAsync", flinks.authorizeAsync.bind(flinks)),
-  } as FlinksClient;
+  return wrapClientCalls(flinks, (operation, call) => async (...args) => {
+    const started = performance.now();
+    const outcome = await call(...args);
+    metrics.upstreamCall(operation, outcome.kind, (performance.now() - started) / 1000);
+    return outcome;
+  });
 }
 
 /** The session handles, counting every handle sealed and every open by its outcome. */

@@ -8,6 +8,7 @@ import { detectResources, envDetector, resourceFromAttributes } from "@opentelem
 import { BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import type { Plugin } from "graphql-yoga";
+import { type CallWrapper, wrapClientCalls } from "./client-calls.js";
 import type { TracingConfig } from "./config-observability.js";
 
 /**
@@ -59,9 +60,9 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
   undici.setTracerProvider(provider);
   const tracer = provider.getTracer(TRACER_NAME);
 
-  const traced =
-    <A extends unknown[], R extends { kind: string }>(operation: string, call: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> =>
+  const traced: CallWrapper =
+    (operation, call) =>
+    (...args) =>
       tracer.startActiveSpan(
         `Flinks ${operation}`,
         { kind: SpanKind.CLIENT, attributes: { "flinks.operation": operation } },
@@ -93,16 +94,7 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
       {},
       TRACER_NAME,
     ) as Plugin,
-    traceClient: (flinks) =>
-      ({
-        get baseUrl() {
-          return flinks.baseUrl;
-        },
-        close: () => flinks.close(),
-        generateAuthorizeToken: traced("GenerateAuthorizeToken", flinks.generateAuthorizeToken.bind(flinks)),
-        authorize: traced("Authorize", flinks.authorize.bind(flinks)),
-        authorizeAsync: traced("AuthorizeAsync", flinks.authorizeAsync.bind(flinks)),
-      }) as FlinksClient,
+    traceClient: (flinks) => wrapClientCalls(flinks, traced),
     async shutdown() {
       undici.disable();
       await provider.shutdown();
