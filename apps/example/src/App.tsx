@@ -87,9 +87,19 @@ export function App({ client, gatewayUrl, trustedDocuments }: AppProps) {
       const result = await call;
       if (signal.aborted) return;
       show(operation, result, prefer);
-      if (result.__typename !== "Pending") return;
-      const updates = client.subscribe(AuthorizationDocument, { handle: result.handle }, { signal });
-      for await (const { authorization } of updates) show("authorization", authorization, undefined);
+      // A stream that ends on a Pending was ended by a gateway shutting down: follow again, with the
+      // newest handle. One that sent nothing is not retried: the Pending stays on screen.
+      let latest: Result = result;
+      while (latest.__typename === "Pending" && !signal.aborted) {
+        let received = 0;
+        const updates = client.subscribe(AuthorizationDocument, { handle: latest.handle }, { signal });
+        for await (const { authorization } of updates) {
+          received++;
+          latest = authorization;
+          show("authorization", authorization, undefined);
+        }
+        if (received === 0) return;
+      }
     } catch (error) {
       if (!signal.aborted) setScreen({ name: "refused", error: asGatewayError(error) });
     }

@@ -19,4 +19,10 @@ export interface GatewayContext {
   limits: SessionLimits;
   /** Where the session fields report their results (a no-op when metrics are off). */
   metrics: GatewayMetrics;
+  /**
+   * Aborted when the process starts draining. A subscription then ends after its current poll instead of
+   * holding the drain until the grace runs out; its consumer subscribes again with the same handle, which
+   * any replica opens.
+   */
+  draining: AbortSignal;
 }

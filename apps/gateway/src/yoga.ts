@@ -123,7 +123,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   );
   const limits = createSessionLimits(config.limits, { secretKey, logger, store, metrics });
   const production = config.nodeEnv === "production";
-  let draining = false;
+  const drain = new AbortController();
   const upstreamReachable = createReadinessCheck({
     baseUrl: flinks.baseUrl,
     // An injected fetch (tests) stands for the upstream, whatever the mode.
@@ -187,7 +187,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       ...(options.tracing ? [options.tracing.plugin] : []),
       useReadinessCheck({
         endpoint: "/ready",
-        check: () => !draining && upstreamReachable(),
+        check: () => !drain.signal.aborted && upstreamReachable(),
       }),
     ],
     context: ({ request }) => ({
@@ -199,6 +199,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       consumer: consumerOf(request) ?? ANONYMOUS,
       limits,
       metrics,
+      draining: drain.signal,
     }),
   });
 
@@ -207,9 +208,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     flinks,
     logger,
     slots,
-    startDraining: () => {
-      draining = true;
-    },
+    startDraining: () => drain.abort(),
     close: async () => {
       await yoga.dispose();
       await flinks.close();

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import type { Gateway } from "../src/yoga.js";
 import {
   AUTHORIZE,
@@ -206,6 +206,19 @@ describe("the authorization subscription", () => {
       expect(events.map((event) => event.__typename)).toEqual([typename]);
       await gateway.close();
     }
+  });
+
+  test("ends after its current poll when the gateway starts draining, instead of holding the drain", async () => {
+    const upstream = fakeUpstream({ authorize: () => pending(), authorizeAsync: () => pending() });
+    // A minute between polls: without the drain, the stream would still be open when the test times out.
+    const gateway = testGateway(upstream, { FLINKS_POLL_INTERVAL_MS: "60000" });
+    const following = follow(gateway, await pendingFrom(gateway));
+    await vi.waitFor(() => expect(asyncCalls(upstream.calls)).toHaveLength(1));
+    gateway.startDraining();
+    const events = await following;
+    expect(events.map((event) => event.__typename)).toEqual(["Pending"]);
+    expect(asyncCalls(upstream.calls)).toHaveLength(1);
+    await gateway.close();
   });
 
   test("a bad handle yields one refusal and completes", async () => {

@@ -54,7 +54,7 @@ const isTransient = (result: ResultValue) =>
   result instanceof UpstreamTimeoutError ||
   result instanceof UpstreamUnavailableError;
 
-/** Resolves after `ms`, or at once when the subscriber goes away. */
+/** Resolves after `ms`, or at once when `signal` aborts. */
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -79,8 +79,10 @@ async function* pollUntilSettled(context: GatewayContext, handle: string): Async
     return;
   }
   const { signal } = context.upstream;
+  // The subscriber went away, or the process is draining: the pause between polls ends at once.
+  const stopped = AbortSignal.any([signal, context.draining]);
   let requestId = session.requestId;
-  while (!signal.aborted) {
+  while (!stopped.aborted) {
     const result = resultOf(await context.upstream.poll(session, requestId), context.handles);
     if (isTransient(result)) {
       context.upstream.log.warn({ result: result.constructor.name }, "poll failed; polling on");
@@ -97,7 +99,7 @@ async function* pollUntilSettled(context: GatewayContext, handle: string): Async
       });
       return;
     }
-    await pause(context.pollIntervalMs, signal);
+    await pause(context.pollIntervalMs, stopped);
   }
 }
 
