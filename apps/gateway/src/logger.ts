@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import pino, { type DestinationStream, type Logger } from "pino";
 
 /**
@@ -31,7 +32,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return pino(
     {
       level,
-      base: { service: "flinks-authorize-gateway" },
+      // A cluster worker names itself by pid, as the primary does when it reports a worker's exit.
+      base: { service: "flinks-authorize-gateway", ...(cluster.isWorker ? { worker: process.pid } : {}) },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -69,6 +69,15 @@ describe(`GATEWAY_WORKERS=${WORKERS}`, () => {
   it("serves /health and /ready from its workers; SIGTERM to the primary alone drains every worker, exit 0", async () => {
     const gateway = await startCluster();
     const workers = descendants(gateway.pid);
+    // Each worker's lines name it by pid, the primary's do not.
+    const lines = gateway
+      .stdout()
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; worker?: number });
+    const listening = lines.filter((line) => line.msg.startsWith("Flinks Authorize gateway on"));
+    expect(listening.map((line) => line.worker).sort()).toEqual([...workers].sort());
+    expect(lines.find((line) => line.msg === "starting workers")?.worker).toBeUndefined();
     for (let i = 0; i < 2 * WORKERS; i++) {
       expect(await answers200(`${gateway.url}/ready`)).toBe(true);
     }
