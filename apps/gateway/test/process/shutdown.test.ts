@@ -1,10 +1,11 @@
 import { Agent, request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { type FakeFlinks, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
+import { specExample } from "@flinks-authorize/kit/fixtures";
 import { type GatewayProcess, startGateway } from "@flinks-authorize/kit/gateway";
 import { sleep, waitFor } from "@flinks-authorize/kit/ports";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
-import { AUTHORIZE, authorized, CALLER_KEY, LOGIN_ID } from "../harness.js";
+import { AUTHORIZE, authorized, CALLER_KEY, FOLLOW, LOGIN_ID } from "../harness.js";
 
 // Graceful shutdown of the production bundle run as production runs it: on SIGTERM the gateway stops
 // accepting connections, finishes the requests in flight, and exits 0; a request still running after the
@@ -227,6 +228,46 @@ describe("SIGTERM", () => {
     } finally {
       call.close();
     }
+  });
+
+  // A subscription may last its token's 15 minutes: it must not hold the drain. Its consumer subscribes
+  // again with the Pending's handle, on any replica.
+  test("an open subscription ends after its current poll, and the process exits 0 well inside the grace", async () => {
+    const pending = { status: 202, body: specExample("authorize", "OPERATION_PENDING").value };
+    upstream.script = (call) => (call.operation.startsWith("Authorize") ? pending : undefined);
+    const gateway = await startInstance({ FLINKS_POLL_INTERVAL_MS: "60000" });
+    const post = (query: string, variables: unknown, accept = "application/json") =>
+      fetch(`${gateway.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept, authorization: `Bearer ${CALLER_KEY}` },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(GRACE_MS * 2),
+      });
+    const authorizing = await post(AUTHORIZE, { input: { loginId: LOGIN_ID } });
+    const started = (await authorizing.json()) as Answer["body"];
+    expect(started.data?.authorize).toMatchObject({ __typename: "Pending" });
+
+    const stream = await post(FOLLOW, { handle: started.data?.authorize?.handle }, "text/event-stream");
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let events = "";
+    /** Appends the next chunk of the stream to `events`; false once the stream has ended. */
+    const readMore = async () => {
+      const chunk = await reader.read();
+      if (!chunk.done) events += decoder.decode(chunk.value, { stream: true });
+      return !chunk.done;
+    };
+    while (!events.includes("event: next") && (await readMore()));
+    const signalled = await terminate(gateway);
+    while (await readMore());
+
+    expect(events.match(/event: next/g)).toHaveLength(1);
+    expect(events).toContain('"__typename":"Pending"');
+    expect(events).toContain("event: complete");
+    const exit = await Promise.race([gateway.exited, sleep(GRACE_MS + 1_000).then(() => undefined)]);
+    expect(exit, gateway.output()).toMatchObject({ code: 0, signal: null });
+    expect((exit?.at ?? Number.POSITIVE_INFINITY) - signalled).toBeLessThan(GRACE_MS / 2);
+    expect(upstream.count("AuthorizeAsync")).toBe(1);
   });
 
   test("a request hung upstream is abandoned after GATEWAY_SHUTDOWN_GRACE_MS: exit 1", async () => {
