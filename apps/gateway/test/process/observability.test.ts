@@ -4,10 +4,10 @@ import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
 import { type FakeFlinks, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
 import { type GatewayProcess, startGateway } from "@flinks-authorize/kit/gateway";
-import { freePort, LOOPBACK, sleep, waitFor } from "@flinks-authorize/kit/ports";
+import { freePort, LOOPBACK, sleep } from "@flinks-authorize/kit/ports";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { AUTHORIZE, CALLER_KEY, LOGIN_ID } from "../harness.js";
-import { postGraphQL } from "./support.js";
+import { postGraphQL, waitForListeningWorkers } from "./support.js";
 
 // The production bundle with metrics and traces on: /metrics on its own port after a scripted mix, and
 // spans exported over OTLP/HTTP to a small loopback receiver, in the trace whose traceparent Flinks got.
@@ -166,15 +166,13 @@ describe("GATEWAY_WORKERS=2 with GATEWAY_METRICS_PORT", () => {
         GATEWAY_API_KEYS: CALLER_KEY,
         GATEWAY_METRICS_PORT: String(workersMetricsPort),
         GATEWAY_WORKERS: "2",
-        // Twelve authorizes of one LoginId would pass one worker's end-user budget (10 an hour).
+        // Twelve authorizes of one LoginId would exceed one worker's end-user budget (10 an hour).
         GATEWAY_RATE_LIMITS: "off",
-        // For the workers' listening lines: /health answers once the first worker listens, and until the
-        // second does, the primary hands every connection to the first.
+        // For the workers' listening lines (waitForListeningWorkers).
         LOG_LEVEL: "info",
       },
     });
-    const listening = () => workers.stdout().split('"msg":"Flinks Authorize gateway').length - 1;
-    expect(await waitFor(() => listening() === 2, { timeoutMs: 15_000 }), workers.output()).toBe(true);
+    await waitForListeningWorkers(workers, 2);
   }, 60_000);
 
   afterAll(async () => {

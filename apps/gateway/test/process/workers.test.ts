@@ -5,7 +5,7 @@ import { answers200, freePort, LOOPBACK, sleep, waitFor } from "@flinks-authoriz
 import { descendants, isRunning, spawnNode } from "@flinks-authorize/kit/processes";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { AUTHORIZE, authorized, CALLER_KEY, LOGIN_ID } from "../harness.js";
-import { terminateLikeKubernetes } from "./support.js";
+import { terminateLikeKubernetes, waitForListeningWorkers } from "./support.js";
 
 /**
  * GATEWAY_WORKERS: the production bundle as a node:cluster primary and its workers. SIGTERM to the
@@ -34,11 +34,7 @@ async function startCluster(): Promise<GatewayProcess> {
   started.push(gateway);
   // /health answers once the first worker listens: wait for both.
   expect(await waitFor(() => descendants(gateway.pid).length === WORKERS, { timeoutMs: 10_000 })).toBe(true);
-  expect(
-    await waitFor(() => gateway.stdout().split('"msg":"Flinks Authorize gateway').length - 1 === WORKERS, {
-      timeoutMs: 10_000,
-    }),
-  ).toBe(true);
+  await waitForListeningWorkers(gateway, WORKERS);
   return gateway;
 }
 
