@@ -11,13 +11,15 @@ export const GATEWAY_BUNDLE = `${GATEWAY_DIR}dist/server.mjs`;
 
 /**
  * The node flags production runs the bundle with,
- * `node --max-old-space-size=256 --max-semi-space-size=16 dist/server.mjs`: the README's command, the
- * Dockerfile's CMD, the benchmark, the soak and the process tests all take them from here.
+ * `node --max-old-space-size=256 --max-semi-space-size=16 dist/server.mjs`: the benchmark, the soak and
+ * the process tests take them from here, and a test keeps the README's command and the Dockerfile's CMD
+ * equal to them.
  * Tuned on both benchmark scenarios (`pnpm bench slow` with GATEWAY_NODE_FLAGS, 2,000 consumers on a
  * 2 s Flinks, quiet machine): a 96 MB old space (the fast stub's choice) thrashed the collector once
  * 2,000 requests were alive (0.51 of the Little's-law limit, 3.3 CPU ms per authorization); 256 MB gave
- * 0.93 (1.2 ms) and a 16 MB semi-space, which V8 would otherwise shrink with a small old space, 0.96
- * (1.1 ms) at 247 MB RSS. A 32 MB semi-space gave 0.98 but 283 MB, too near the 300 MB goal.
+ * 0.93 (1.2 ms) and, with a 16 MB semi-space (fewer scavenges of a young generation full of live
+ * requests), 0.96 (1.1 ms) at 247 MB RSS. A 32 MB semi-space gave 0.98 but 283 MB, too near the 300 MB
+ * goal. Single 30 s runs each: differences of a few hundredths are within noise.
  * No `--enable-source-maps`: the map costs about 35 MB of heap.
  */
 export const PRODUCTION_NODE_FLAGS: readonly string[] = [
