@@ -1,5 +1,4 @@
 import {
-  AuthorizationDocument,
   AuthorizeDocument,
   type AuthorizeInput,
   type GatewayMode,
@@ -9,6 +8,7 @@ import {
 } from "@flinks-authorize/gateway/operations";
 import { useEffect, useRef, useState } from "react";
 import { ChallengeForm } from "./ChallengeForm";
+import { followPending } from "./follow";
 import { type GatewayClient, GatewayError } from "./gateway";
 import { AuthorizedView, FailureView, PendingView, RefusedView } from "./Outcomes";
 import type { Authorized, Failure, MfaRequired, Pending, Result } from "./results";
@@ -87,19 +87,9 @@ export function App({ client, gatewayUrl, trustedDocuments }: AppProps) {
       const result = await call;
       if (signal.aborted) return;
       show(operation, result, prefer);
-      // A stream that ends on a Pending was ended by a gateway shutting down: follow again, with the
-      // newest handle. One that sent nothing is not retried: the Pending stays on screen.
-      let latest: Result = result;
-      while (latest.__typename === "Pending" && !signal.aborted) {
-        let received = 0;
-        const updates = client.subscribe(AuthorizationDocument, { handle: latest.handle }, { signal });
-        for await (const { authorization } of updates) {
-          received++;
-          latest = authorization;
-          show("authorization", authorization, undefined);
-        }
-        if (received === 0) return;
-      }
+      if (result.__typename !== "Pending") return;
+      for await (const update of followPending(client, result, signal))
+        show("authorization", update, undefined);
     } catch (error) {
       if (!signal.aborted) setScreen({ name: "refused", error: asGatewayError(error) });
     }
