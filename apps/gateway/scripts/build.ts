@@ -9,7 +9,7 @@ import { build } from "esbuild";
 export async function buildServer(
   outfile = fileURLToPath(new URL("../dist/server.mjs", import.meta.url)),
   /** Another entry bundled the same way (the benchmark's gateway variants). */
-  entry = fileURLToPath(new URL("../src/server.ts", import.meta.url)),
+  entry = fileURLToPath(new URL("../src/main.ts", import.meta.url)),
 ) {
   await build({
     entryPoints: [entry],

@@ -12,9 +12,13 @@ import { GATEWAY_SOURCES } from "@flinks-authorize/kit/gateway";
 import { answers200, waitFor } from "@flinks-authorize/kit/ports";
 import { startPrism } from "@flinks-authorize/kit/prism";
 import { type NodeProcess, spawnNode } from "@flinks-authorize/kit/processes";
-import { ConfigError, DEFAULT_SHUTDOWN_GRACE_MS, type GatewayConfig, loadConfig } from "../src/config.js";
-import { listenProblem, tryListen } from "../src/listen-problem.js";
-import { printableUrl } from "../src/printable-url.js";
+import {
+  ConfigError,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  type GatewayConfig,
+  loadConfig,
+} from "../src/config/index.js";
+import { listenProblem, printableUrl, tryListen } from "../src/http/addresses.js";
 
 const READY_TIMEOUT_MS = 60_000;
 /** Longer than the gateway's readiness probe (2 s). */

@@ -1,24 +1,30 @@
-import type { Consumer } from "./consumers.js";
-import type { GatewayMetrics } from "./metrics.js";
-import type { SessionHandles } from "./session-handle.js";
-import type { SessionLimits } from "./session-limits.js";
-import type { SpentHandles } from "./spent-handles.js";
-import type { Upstream } from "./upstream.js";
+import type { Consumer } from "./access/consumers.js";
+import type { SessionLimits } from "./access/limits.js";
+import type { FlinksCalls } from "./flinks/calls.js";
+import type { SessionHandles } from "./handles/seal.js";
+import type { SpentHandles } from "./handles/single-use.js";
+import type { GatewayMetrics } from "./observability/metrics.js";
 
-/** What every resolver gets: this request's calls to Flinks, and the session handles. */
+/**
+ * What every resolver gets. The request's own facts (its id, its consumer, its calls to Flinks) are put
+ * here by `gateway.ts` from what the plugins found; nothing below the plugins reads a plugin.
+ */
 export interface GatewayContext {
-  upstream: Upstream;
-  handles: SessionHandles;
-  spentHandles: SpentHandles;
-  mode: "mock" | "live";
-  /** Cadence of the authorization subscription's polls. */
-  pollIntervalMs: number;
+  /** The request's id: logged, forwarded to Flinks as `x-request-id`, echoed to the caller. */
+  requestId: string;
   /** Who made the request (use-caller-auth.ts): what logs and limits know the caller by. */
   consumer: Consumer;
+  /** This request's calls to Flinks, with its id, signal and deadlines bound in. */
+  flinks: FlinksCalls;
+  handles: SessionHandles;
+  spentHandles: SpentHandles;
   /** The abuse limits every session call is admitted by before anything reaches Flinks. */
   limits: SessionLimits;
   /** Where the session fields report their results (a no-op when metrics are off). */
   metrics: GatewayMetrics;
+  mode: "mock" | "live";
+  /** Cadence of the authorization subscription's polls. */
+  pollIntervalMs: number;
   /**
    * Aborted when the process starts draining. A subscription then ends after its current poll instead of
    * holding the drain until the grace runs out; its consumer subscribes again with the same handle, which

@@ -2,9 +2,10 @@ import type { KnownFlinksCode } from "@flinks-authorize/client";
 import type { StandardSchemaV1 } from "@pothos/plugin-validation";
 
 /**
- * Every failure a consumer can get back. Plain classes: the GraphQL types are registered from them in
- * `schema/errors.ts`, and `results.ts` decides which one an outcome becomes. None of them carries a
- * value the consumer or the gateway sent (passwords, answers, tokens).
+ * Every failure a consumer can get back, listed once. Each class names its GraphQL type and says what it
+ * means (`schema/errors.ts` registers them all from `errorTypes`; metrics label results by that name);
+ * `flinksCodes` places every FlinksCode of the spec in one of them. None carries a value the consumer
+ * or the gateway sent (passwords, answers, tokens).
  */
 
 /** A FlinksCode as the GraphQL enum knows it: the spec's codes, plus UNKNOWN for codes newer than it. */
@@ -59,10 +60,7 @@ export class UpstreamContractError extends Error {
   readonly retryable = false;
 }
 
-/**
- * The gateway is at its bound of concurrent upstream calls and no slot freed within the bounded wait.
- * Nothing was sent to Flinks, so retrying is always safe.
- */
+/** The gateway cannot take the call now and sent nothing to Flinks, so retrying is always safe. */
 export class GatewayBusyError extends Error {
   readonly retryable = true;
   readonly retryAfterSeconds: number;
@@ -131,3 +129,113 @@ export type GatewayFailure =
   | UpstreamContractError
   | GatewayBusyError
   | RateLimitedError;
+
+type ErrorClass = abstract new (...args: never[]) => GatewayFailure;
+
+/**
+ * The list: each failure's class, its GraphQL type name (class names do not survive the bundler) and
+ * what it means. Order is the order of the result unions' members.
+ */
+export const errorTypes = [
+  [InvalidInputError, "InvalidInputError", "The input was refused before anything was sent to Flinks."],
+  [InvalidCredentialsError, "InvalidCredentialsError", "The login or credentials were refused."],
+  [MfaRejectedError, "MfaRejectedError", "The MFA answers were refused."],
+  [SessionError, "SessionError", "The Flinks session is unknown, expired, busy or already used."],
+  [AccountActionRequiredError, "AccountActionRequiredError", "The end user must act at the institution."],
+  [
+    InstitutionUnavailableError,
+    "InstitutionUnavailableError",
+    "The institution or Flinks is unavailable; retry later.",
+  ],
+  [GatewayAccessDeniedError, "GatewayAccessDeniedError", "Flinks refused the gateway's own credentials."],
+  [UnknownFlinksError, "UnknownFlinksError", "Flinks answered with a code this gateway does not know yet."],
+  [
+    UpstreamTimeoutError,
+    "UpstreamTimeoutError",
+    "Flinks did not answer in time. A live authorize may still have reached the institution.",
+  ],
+  [UpstreamUnavailableError, "UpstreamUnavailableError", "Flinks could not be reached."],
+  [
+    UpstreamContractError,
+    "UpstreamContractError",
+    "Flinks answered something its API contract does not allow.",
+  ],
+  [
+    GatewayBusyError,
+    "GatewayBusyError",
+    "The gateway cannot take this call now (it is at its limit of concurrent calls to Flinks, or cannot reach the store its limits and single-use handles share, REDIS_URL) and nothing was sent: retry after retryAfterSeconds.",
+  ],
+  [
+    RateLimitedError,
+    "RateLimitedError",
+    "Too many session calls within a limit's window, and nothing was sent to Flinks: the same call may succeed after retryAfterSeconds.",
+  ],
+] as const satisfies ReadonlyArray<readonly [ErrorClass, string, string]>;
+
+export type ErrorTypeName = (typeof errorTypes)[number][1];
+
+type RejectionClass = new (fields: RejectionFields) => FlinksRejection;
+
+/**
+ * Every FlinksCode of the spec, in the group the consumer acts on and with what it means: a code added
+ * to the spec does not compile until it is placed here. A code newer than the gateway is
+ * UnknownFlinksError.
+ */
+export const flinksCodes: Record<KnownFlinksCode, { type: RejectionClass; description: string }> = {
+  INVALID_LOGIN: {
+    type: InvalidCredentialsError,
+    description: "The LoginId is unknown, or not this customer's.",
+  },
+  INVALID_USERNAME: { type: InvalidCredentialsError, description: "The institution rejected the username." },
+  INVALID_PASSWORD: { type: InvalidCredentialsError, description: "The institution rejected the password." },
+  INVALID_REQUEST: { type: InvalidCredentialsError, description: "Credentials are missing or incomplete." },
+  INVALID_SECURITY_RESPONSE: { type: MfaRejectedError, description: "An MFA answer was wrong." },
+  INVALID_SECURITY_RESPONSE_NO_RETRY: {
+    type: MfaRejectedError,
+    description: "MFA answers were wrong or incomplete, and the session cannot be retried.",
+  },
+  SECURITYRESPONSES_INCOMPLETE: { type: MfaRejectedError, description: "Not every MFA prompt was answered." },
+  UNKNOWN_CHALLENGE_KEY: {
+    type: MfaRejectedError,
+    description: "An answer was keyed to a prompt that was not asked.",
+  },
+  QUESTION_NOT_FOUND: {
+    type: MfaRejectedError,
+    description: "An MFA prompt has no stored answer (cached refresh).",
+  },
+  SESSION_NONEXISTENT: { type: SessionError, description: "The RequestId is unknown or expired." },
+  SESSION_EXPIRED: { type: SessionError, description: "The RequestId expired after inactivity." },
+  ALREADY_AUTHORIZED: { type: SessionError, description: "This session is already authorized." },
+  CONCURRENT_SESSION: { type: SessionError, description: "Another session is open on this login." },
+  CARD_IN_USE: { type: SessionError, description: "The login is still being processed; retry shortly." },
+  NEW_ACCOUNT: {
+    type: AccountActionRequiredError,
+    description: "The end user must act in online banking first.",
+  },
+  DISABLED_LOGIN: {
+    type: AccountActionRequiredError,
+    description: "The institution deactivated this account.",
+  },
+  UNAUTHORIZED: {
+    type: AccountActionRequiredError,
+    description: "The institution did not authorize access.",
+  },
+  RETRY_LATER: { type: InstitutionUnavailableError, description: "The institution could not be reached." },
+  TOO_MANY_REQUESTS: {
+    type: InstitutionUnavailableError,
+    description: "Flinks is rate limiting this customer.",
+  },
+  DISABLED_INSTITUTION: { type: InstitutionUnavailableError, description: "The institution is unavailable." },
+  AGGREGATION_ERROR: { type: InstitutionUnavailableError, description: "Flinks failed unexpectedly." },
+  ACCESS_DENIED: {
+    type: GatewayAccessDeniedError,
+    description:
+      "Flinks refused the gateway's fresh authorize token: an operator must act. On a call that continues a session, a SessionError.",
+  },
+};
+
+/** The GraphQL type name of an error instance (undefined for anything not in the list). */
+export function errorTypeName(value: unknown): ErrorTypeName | undefined {
+  const type = (value as { constructor?: unknown } | null)?.constructor;
+  return errorTypes.find(([errorType]) => errorType === type)?.[1];
+}

@@ -5,8 +5,8 @@ import {
   mfaRequired as mfaChallenge,
   tokenAnswer,
 } from "@flinks-authorize/kit/fixtures";
-import { loadConfig } from "../src/config.js";
-import { createGateway, type Gateway, type GatewayOptions } from "../src/yoga.js";
+import { loadConfig } from "../src/config/index.js";
+import { createGateway, type Gateway, type GatewayOptions } from "../src/gateway.js";
 
 /** What the fake upstream saw: one entry per call the gateway made to Flinks. */
 export interface UpstreamCall {

@@ -5,7 +5,7 @@ import { type NodeProcess, type NodeProcessOptions, spawnNode } from "./processe
 
 const GATEWAY_DIR = fileURLToPath(new URL("../../../apps/gateway/", import.meta.url));
 /** The TypeScript entry, run through tsx: `pnpm start`, development. */
-export const GATEWAY_SOURCES = `${GATEWAY_DIR}src/server.ts`;
+export const GATEWAY_SOURCES = `${GATEWAY_DIR}src/main.ts`;
 /** What `pnpm build` writes and production runs. */
 export const GATEWAY_BUNDLE = `${GATEWAY_DIR}dist/server.mjs`;
 

@@ -1,6 +1,6 @@
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "pino";
-import { consumerOf } from "../consumers.js";
+import { consumerOf } from "./use-caller-auth.js";
 import { requestIdOf } from "./use-request-id.js";
 
 /**

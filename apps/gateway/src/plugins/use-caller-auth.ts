@@ -1,8 +1,8 @@
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "pino";
-import type { ApiKey } from "../config-access.js";
-import { ANONYMOUS, attributeRequest, createKeyMatcher } from "../consumers.js";
-import { looksLikeJwt, type TokenVerifier } from "../token-verifier.js";
+import { ANONYMOUS, type Consumer, createKeyMatcher } from "../access/consumers.js";
+import { looksLikeJwt, type TokenVerifier } from "../access/token-verifier.js";
+import type { ApiKey } from "../config/callers.js";
 import { requestIdOf } from "./use-request-id.js";
 
 export interface CallerAuthOptions {
@@ -26,6 +26,15 @@ export interface CallerAuthOptions {
   logger?: Logger;
 }
 
+const consumers = new WeakMap<Request, Consumer>();
+const attributeRequest = (request: Request, consumer: Consumer) => consumers.set(request, consumer);
+
+/**
+ * The request's consumer, once authenticated; undefined on open paths and for refused callers (whose
+ * requests never reach the context).
+ */
+export const consumerOf = (request: Request): Consumer | undefined => consumers.get(request);
+
 /** Seconds a caller is told to wait when the identity provider's keys cannot be fetched. */
 const KEY_SET_RETRY_AFTER_SECONDS = 5;
 
@@ -33,7 +42,7 @@ const REALM = 'Bearer realm="graphql"';
 
 /**
  * Every GraphQL request is attributed to a consumer, or refused before anything else runs. With neither
- * keys nor a token verifier configured (mock mode only: config.ts refuses it anywhere else) every
+ * keys nor a token verifier configured (mock mode only: the configuration refuses it anywhere else) every
  * request is the anonymous consumer. Otherwise `Authorization: Bearer <credential>` must carry a
  * configured key, or a token the verifier accepts; anything else gets HTTP 401 with a GraphQL-shaped
  * body (RFC 6750's `error="invalid_token"` when a credential was presented), and HTTP 503 when the

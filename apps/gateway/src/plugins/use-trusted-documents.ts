@@ -1,6 +1,6 @@
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import { createGraphQLError, type GraphQLParams, type Plugin } from "graphql-yoga";
-import type { TrustedDocuments } from "../trusted-documents.js";
+import type { TrustedDocuments } from "../config/trusted-documents.js";
 
 export interface TrustedDocumentsOptions {
   /** documentId → document: the manifest GATEWAY_TRUSTED_DOCUMENTS names. */

@@ -1,9 +1,11 @@
 import type { AuthorizeRequest } from "@flinks-authorize/client";
 import { z } from "zod";
-import { builder } from "../builder.js";
-import { hasNoNul, NO_NUL_MESSAGE } from "../input-rules.js";
-import { resultOf } from "../results.js";
-import { resultTypes } from "./result.js";
+import { settlementOf } from "../flinks/calls.js";
+import { resultOf } from "../flinks/outcome-to-result.js";
+import { builder } from "./builder.js";
+import { hasNoNul, NO_NUL_MESSAGE } from "./input-rules.js";
+import { resultTypes } from "./session.js";
+import { SESSION_FIELD } from "./session-fields.js";
 
 export const LanguageEnum = builder.enumType("Language", {
   values: { EN: { value: "en" }, FR: { value: "fr" } } as const,
@@ -107,11 +109,12 @@ builder.mutationField("authorize", (t) =>
     union: { name: "AuthorizeResult", description: "The outcome of an authorize." },
     description: "Open a Flinks session with a LoginId (cached) or bank credentials (live).",
     args: { input: t.arg({ type: AuthorizeInput, required: true }) },
-    resolve: async (_root, { input }, { upstream, handles, limits, consumer }) => {
-      const admission = await limits.authorize(consumer, input);
+    extensions: SESSION_FIELD,
+    resolve: async (_root, { input }, { flinks, handles, limits, consumer }) => {
+      const admission = await limits.login(consumer, input);
       if (!admission.ok) return admission.refusal;
-      const step = await upstream.start(input);
-      await admission.settle(step);
+      const step = await flinks.start(input);
+      await admission.settle(settlementOf(step));
       return resultOf(step, handles);
     },
   }),

@@ -1,4 +1,3 @@
-import { builder } from "../builder.js";
 import type { GatewayContext } from "../context.js";
 import {
   GatewayBusyError,
@@ -7,9 +6,11 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from "../errors.js";
-import { type ResultValue, refusalOfHandle, resultOf } from "../results.js";
-import type { FlinksSession } from "../session-handle.js";
-import { resultTypes } from "./result.js";
+import { type ResultValue, refusalOfHandle, resultOf } from "../flinks/outcome-to-result.js";
+import type { FlinksSession } from "../handles/seal.js";
+import { builder } from "./builder.js";
+import { resultTypes } from "./session.js";
+import { SESSION_FIELD } from "./session-fields.js";
 
 /**
  * What continues a Pending: a mutation that polls Flinks once, and a subscription (server-sent events)
@@ -38,12 +39,11 @@ builder.mutationField("continueAuthorization", (t) =>
     description:
       "Poll a Pending once (AuthorizeAsync with its RequestId): Pending again, or where the session went.",
     args: { input: t.arg({ type: ContinueAuthorizationInput, required: true }) },
+    extensions: SESSION_FIELD,
     resolve: async (_root, { input }, context) => {
       const session = openPending(context, input.handle);
       if (session instanceof Error) return session;
-      const admission = await context.limits.poll(context.consumer);
-      if (!admission.ok) return admission.refusal;
-      return resultOf(await context.upstream.poll(session, session.requestId), context.handles);
+      return resultOf(await context.flinks.poll(session, session.requestId), context.handles);
     },
   }),
 );
@@ -72,20 +72,14 @@ async function* pollUntilSettled(context: GatewayContext, handle: string): Async
     yield session;
     return;
   }
-  // One call against the consumer's budget: the polls that follow are paced by the gateway.
-  const admission = await context.limits.poll(context.consumer);
-  if (!admission.ok) {
-    yield admission.refusal;
-    return;
-  }
-  const { signal } = context.upstream;
+  const { signal } = context.flinks;
   // The subscriber went away, or the process is draining: the pause between polls ends at once.
   const stopped = AbortSignal.any([signal, context.draining]);
   let requestId = session.requestId;
   while (!stopped.aborted) {
-    const result = resultOf(await context.upstream.poll(session, requestId), context.handles);
+    const result = resultOf(await context.flinks.poll(session, requestId), context.handles);
     if (isTransient(result)) {
-      context.upstream.log.warn({ result: result.constructor.name }, "poll failed; polling on");
+      context.flinks.log.warn({ result: result.constructor.name }, "poll failed; polling on");
     } else {
       yield result;
       if (!("kind" in result) || result.kind !== "pending") return;
@@ -116,6 +110,7 @@ builder.subscriptionField("authorization", (t) =>
     description:
       "Follow a Pending to its end over server-sent events: the gateway polls AuthorizeAsync every FLINKS_POLL_INTERVAL_MS and sends each result, ending after the first that is not Pending, or when the session's token expires.",
     args: { handle: t.arg.string({ required: true, description: "Pending.handle." }) },
+    extensions: SESSION_FIELD,
     subscribe: (_root, { handle }, context) => pollUntilSettled(context, handle),
     resolve: (result) => result as ResultValue,
   }),

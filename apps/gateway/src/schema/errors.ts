@@ -1,30 +1,23 @@
-import { builder } from "../builder.js";
 import {
-  AccountActionRequiredError,
+  errorTypes,
   type FlinksCodeValue,
-  type FlinksRejection,
-  GatewayAccessDeniedError,
+  FlinksRejection,
+  flinksCodes,
   GatewayBusyError,
-  InstitutionUnavailableError,
-  InvalidCredentialsError,
+  type InvalidCredentialsError,
   InvalidInputError,
-  MfaRejectedError,
   RateLimitedError,
-  SessionError,
-  UnknownFlinksError,
-  UpstreamContractError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
+  type UpstreamTimeoutError,
 } from "../errors.js";
-import { flinksCodeTable } from "../results.js";
+import { builder } from "./builder.js";
 
-/** The GraphQL types of every failure (classes in errors.ts; which outcome becomes which: results.ts). */
+/** The GraphQL types of every failure, registered from the one list in `errors.ts`. */
 
 export const FlinksCodeEnum = builder.enumType("FlinksCode", {
   description: "Flinks' error codes. UNKNOWN: a code newer than this gateway; `flinksCode` holds it exactly.",
   values: {
     ...Object.fromEntries(
-      Object.entries(flinksCodeTable).map(([code, { description }]) => [code, { value: code, description }]),
+      Object.entries(flinksCodes).map(([code, { description }]) => [code, { value: code, description }]),
     ),
     UNKNOWN: { value: "UNKNOWN", description: "A code this gateway does not know yet." },
   } as Record<FlinksCodeValue, { value: FlinksCodeValue; description: string }>,
@@ -49,69 +42,6 @@ ErrorInterface.implement({
   }),
 });
 
-const rejectionTypes: Array<[abstract new (...args: never[]) => FlinksRejection, string, string]> = [
-  [InvalidCredentialsError, "InvalidCredentialsError", "The login or credentials were refused."],
-  [MfaRejectedError, "MfaRejectedError", "The MFA answers were refused."],
-  [SessionError, "SessionError", "The Flinks session is unknown, expired, busy or already used."],
-  [AccountActionRequiredError, "AccountActionRequiredError", "The end user must act at the institution."],
-  [
-    InstitutionUnavailableError,
-    "InstitutionUnavailableError",
-    "The institution or Flinks is unavailable; retry later.",
-  ],
-  [GatewayAccessDeniedError, "GatewayAccessDeniedError", "Flinks refused the gateway's own credentials."],
-  [UnknownFlinksError, "UnknownFlinksError", "Flinks answered with a code this gateway does not know yet."],
-];
-for (const [type, name, description] of rejectionTypes) {
-  builder.objectType(type as typeof InvalidCredentialsError, {
-    name,
-    description,
-    interfaces: [ErrorInterface],
-    fields: (t) => ({
-      flinksCode: t.string({
-        nullable: true,
-        description: "The code exactly as Flinks sent it.",
-        resolve: (error) => error.flinksCode,
-      }),
-      // Not `requestId`: that name is String! on the session outcomes, and a shared name needs one type.
-      flinksRequestId: t.string({
-        nullable: true,
-        description:
-          "Flinks' RequestId, when the error carried one; after a cached-mode error it still serves the data endpoints.",
-        resolve: (error) => error.flinksRequestId,
-      }),
-    }),
-  });
-}
-
-builder.objectType(UpstreamTimeoutError, {
-  name: "UpstreamTimeoutError",
-  description: "Flinks did not answer in time. A live authorize may still have reached the institution.",
-  interfaces: [ErrorInterface],
-  fields: () => ({}),
-});
-builder.objectType(UpstreamUnavailableError, {
-  name: "UpstreamUnavailableError",
-  description: "Flinks could not be reached.",
-  interfaces: [ErrorInterface],
-  fields: () => ({}),
-});
-builder.objectType(UpstreamContractError, {
-  name: "UpstreamContractError",
-  description: "Flinks answered something its API contract does not allow.",
-  interfaces: [ErrorInterface],
-  fields: () => ({}),
-});
-builder.objectType(GatewayBusyError, {
-  name: "GatewayBusyError",
-  description:
-    "The gateway cannot take this call now (it is at its limit of concurrent calls to Flinks, or cannot reach the store its limits and single-use handles share, REDIS_URL) and nothing was sent: retry after retryAfterSeconds.",
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
-  }),
-});
-
 const RateLimitScopeEnum = builder.enumType("RateLimitScope", {
   description: "Whose budget a refused call exceeded.",
   values: {
@@ -127,18 +57,7 @@ const RateLimitScopeEnum = builder.enumType("RateLimitScope", {
   } as const,
 });
 
-builder.objectType(RateLimitedError, {
-  name: "RateLimitedError",
-  description:
-    "Too many session calls within a limit's window, and nothing was sent to Flinks: the same call may succeed after retryAfterSeconds.",
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
-    scope: t.field({ type: RateLimitScopeEnum, resolve: (error) => error.scope }),
-  }),
-});
-
-const InvalidInputIssue = builder.objectRef<InvalidInputError["issues"][number]>("InputIssue").implement({
+const InputIssueType = builder.objectRef<InvalidInputError["issues"][number]>("InputIssue").implement({
   description: "One problem with the input.",
   fields: (t) => ({
     path: t.exposeStringList("path", { description: 'Where, e.g. ["input", "loginId"].' }),
@@ -146,23 +65,58 @@ const InvalidInputIssue = builder.objectRef<InvalidInputError["issues"][number]>
   }),
 });
 
-builder.objectType(InvalidInputError, {
-  name: "InvalidInputError",
-  description: "The input was refused before anything was sent to Flinks.",
+/** What every failure type shares: its name and meaning from the list, the Error interface. */
+const common = (name: string, description: string, type: abstract new (...args: never[]) => Error) => ({
+  name,
+  description,
   interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof InvalidInputError,
-  fields: (t) => ({
-    issues: t.field({ type: [InvalidInputIssue], resolve: (error) => error.issues }),
-  }),
+  isTypeOf: (value: unknown) => value instanceof type,
 });
 
-/** Every error member of the result unions. */
-export const errorTypes = [
-  InvalidInputError,
-  ...rejectionTypes.map(([type]) => type as typeof InvalidCredentialsError),
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-  UpstreamContractError,
-  GatewayBusyError,
-  RateLimitedError,
-];
+for (const [type, name, description] of errorTypes) {
+  if (type === InvalidInputError) {
+    builder.objectType(InvalidInputError, {
+      ...common(name, description, type),
+      fields: (t) => ({ issues: t.field({ type: [InputIssueType], resolve: (error) => error.issues }) }),
+    });
+  } else if (type === GatewayBusyError) {
+    builder.objectType(GatewayBusyError, {
+      ...common(name, description, type),
+      fields: (t) => ({ retryAfterSeconds: t.exposeInt("retryAfterSeconds") }),
+    });
+  } else if (type === RateLimitedError) {
+    builder.objectType(RateLimitedError, {
+      ...common(name, description, type),
+      fields: (t) => ({
+        retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
+        scope: t.field({ type: RateLimitScopeEnum, resolve: (error) => error.scope }),
+      }),
+    });
+  } else if (type.prototype instanceof FlinksRejection) {
+    builder.objectType(type as typeof InvalidCredentialsError, {
+      ...common(name, description, type),
+      fields: (t) => ({
+        flinksCode: t.string({
+          nullable: true,
+          description: "The code exactly as Flinks sent it.",
+          resolve: (error) => error.flinksCode,
+        }),
+        // Not `requestId`: that name is String! on the session outcomes, and a shared name needs one type.
+        flinksRequestId: t.string({
+          nullable: true,
+          description:
+            "Flinks' RequestId, when the error carried one; after a cached-mode error it still serves the data endpoints.",
+          resolve: (error) => error.flinksRequestId,
+        }),
+      }),
+    });
+  } else {
+    builder.objectType(type as typeof UpstreamTimeoutError, {
+      ...common(name, description, type),
+      fields: () => ({}),
+    });
+  }
+}
+
+/** Every error member of the result unions, in the list's order. */
+export const errorMemberTypes = errorTypes.map(([type]) => type);

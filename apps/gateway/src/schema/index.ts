@@ -1,6 +1,6 @@
 import { lexicographicSortSchema } from "graphql";
-import { builder } from "../builder.js";
-import { reportSessionResults } from "../metrics.js";
+import { builder } from "./builder.js";
+import { countSessionResults } from "./session-fields.js";
 import "./errors.js";
 import "./session.js";
 import "./authorize.js";
@@ -10,8 +10,5 @@ import "./gateway.js";
 
 builder.mutationType({});
 
-/**
- * The executable schema, sorted so the printed SDL diffs cleanly; each session field reports its result
- * to the request's metrics (a no-op when they are off).
- */
-export const schema = reportSessionResults(lexicographicSortSchema(builder.toSchema()));
+/** The executable schema, sorted so the printed SDL diffs cleanly, each session field's results counted. */
+export const schema = countSessionResults(lexicographicSortSchema(builder.toSchema()));

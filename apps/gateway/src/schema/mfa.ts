@@ -1,9 +1,11 @@
 import { z } from "zod";
-import { builder } from "../builder.js";
-import { hasNoNul, NO_NUL_MESSAGE } from "../input-rules.js";
-import { refusalOfHandle, refusalOfStore, resultOf } from "../results.js";
-import { SharedStoreUnavailable } from "../shared-store.js";
-import { resultTypes } from "./result.js";
+import { refusalOfStore, SharedStoreUnavailable } from "../access/shared-store.js";
+import { settlementOf } from "../flinks/calls.js";
+import { refusalOfHandle, resultOf } from "../flinks/outcome-to-result.js";
+import { builder } from "./builder.js";
+import { hasNoNul, NO_NUL_MESSAGE } from "./input-rules.js";
+import { resultTypes } from "./session.js";
+import { SESSION_FIELD } from "./session-fields.js";
 
 // Bounds mirror spec/openapi.yaml (SecurityChallenge.Prompt: 1–1000 characters; at most 20 challenges),
 // so every challenge an MfaRequired carries can be answered here.
@@ -67,7 +69,8 @@ builder.mutationField("submitMfa", (t) =>
     union: { name: "SubmitMfaResult", description: "The outcome of answering MFA challenges." },
     description: "Answer the challenges of an MfaRequired, on any gateway instance.",
     args: { input: t.arg({ type: SubmitMfaInput, required: true }) },
-    resolve: async (_root, { input }, { upstream, handles, spentHandles, limits, consumer }) => {
+    extensions: SESSION_FIELD,
+    resolve: async (_root, { input }, { flinks, handles, spentHandles, limits, consumer }) => {
       const opened = handles.open(input.handle, "mfa");
       if (!opened.ok) return refusalOfHandle(opened.reason, "MfaRequired");
       const { session } = opened;
@@ -85,10 +88,10 @@ builder.mutationField("submitMfa", (t) =>
       const SecurityResponses = Object.fromEntries(
         input.responses.map(({ prompt, answers }) => [prompt, answers]),
       );
-      const step = await upstream.continue(session, { RequestId: session.requestId, SecurityResponses });
+      const step = await flinks.continue(session, { RequestId: session.requestId, SecurityResponses });
       // Nothing reached Flinks: the handle may be used again.
       if (step.kind === "busy") await spentHandles.restore(session.id);
-      await admission.settle(step);
+      await admission.settle(settlementOf(step));
       return resultOf(step, handles);
     },
   }),

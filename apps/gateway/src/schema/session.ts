@@ -1,6 +1,7 @@
 import type { Authorized, components } from "@flinks-authorize/client";
-import { builder } from "../builder.js";
-import type { MfaRequiredResult, PendingResult } from "../results.js";
+import type { MfaRequiredResult, PendingResult } from "../flinks/outcome-to-result.js";
+import { builder } from "./builder.js";
+import { errorMemberTypes } from "./errors.js";
 
 /**
  * The non-error outcomes of a Flinks session. A field name shared by several union members has one type
@@ -127,3 +128,6 @@ export const MfaRequiredType = builder.objectRef<MfaRequiredResult>("MfaRequired
     challenges: t.field({ type: [SecurityChallengeType], resolve: ({ body }) => body.SecurityChallenges }),
   }),
 });
+
+/** The members of every result union: the session outcomes, then every error type (errors.ts). */
+export const resultTypes = [AuthorizedType, MfaRequiredType, PendingType, ...errorMemberTypes] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { graphiqlDefaultTabs } from "../../src/graphiql-examples.js";
+import { graphiqlDefaultTabs } from "../../src/graphiql/examples.js";
 import { graphql } from "../harness.js";
 import { contractGateway, mockOnly, NOT_ON_MOCK } from "./support.js";
 

@@ -2,8 +2,8 @@ import { createKeepAliveFetch } from "@flinks-authorize/client";
 import { guardFetch } from "@flinks-authorize/kit/contract-guard";
 import { ON_MOCK, TARGET_URL } from "@flinks-authorize/kit/contract-target";
 import { afterAll, afterEach } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createGateway } from "../../src/yoga.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createGateway } from "../../src/gateway.js";
 import { CALLER_KEY } from "../harness.js";
 
 /**

@@ -4,8 +4,8 @@ import { type FakeFlinks, startFakeFlinks } from "@flinks-authorize/kit/fake-fli
 import { authorized, mfaRequired } from "@flinks-authorize/kit/fixtures";
 import { type PrismServer, startPrism } from "@flinks-authorize/kit/prism";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createGateway, type Gateway } from "../../src/yoga.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createGateway, type Gateway } from "../../src/gateway.js";
 import { AUTHORIZE, CALLER_KEY, graphql } from "../harness.js";
 import { LOGIN_ID } from "./support.js";
 

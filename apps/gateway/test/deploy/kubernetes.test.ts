@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from "../../src/config.js";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "../../src/config/index.js";
 import { imageUser, readDockerfile } from "./dockerfile-rules.js";
 import {
   type Document,
@@ -209,10 +209,6 @@ describe("the gateway in the pod", () => {
     expect(sleep).toBe("sleep");
     const needed = Number(seconds) + Number(env.GATEWAY_SHUTDOWN_GRACE_MS) / 1000 + 10;
     expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(needed);
-  });
-
-  it("one worker per pod: Kubernetes scales pods", () => {
-    expect(env.GATEWAY_WORKERS).toBe("1");
   });
 });
 

@@ -1,6 +1,7 @@
 import { Secret } from "@flinks-authorize/client";
 import { describe, expect, test } from "vitest";
-import { createEndUserKeys, FAILED_LOGIN_EXTRA_POINTS } from "../../src/session-limits.js";
+import { createEndUserKeys } from "../../src/access/end-user-keys.js";
+import { FAILED_LOGIN_EXTRA_POINTS } from "../../src/access/limits.js";
 import {
   AUTHORIZE,
   authorized,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
-import { createGateway } from "../../src/yoga.js";
+import { ConfigError, loadConfig } from "../../src/config/index.js";
+import { createGateway } from "../../src/gateway.js";
 import { AUTHORIZE, fakeUpstream, LIVE_ENV, LOGIN_ID, logCapture, testGateway } from "../harness.js";
 import {
   AUDIENCE,

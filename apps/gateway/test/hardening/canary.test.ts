@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, test } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createGateway } from "../../src/yoga.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createGateway } from "../../src/gateway.js";
 import {
   AUTHORIZE,
   authorized,

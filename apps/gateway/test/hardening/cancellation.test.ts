@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { type FakeFlinks, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
 import { sleep, waitFor } from "@flinks-authorize/kit/ports";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createGateway, type Gateway } from "../../src/yoga.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createGateway, type Gateway } from "../../src/gateway.js";
 import { AUTHORIZE, CALLER_KEY, LOGIN_ID } from "../harness.js";
 
 // A GraphQL caller that goes away must not leave its Flinks call running until the deadline: the

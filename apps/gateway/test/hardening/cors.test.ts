@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import type { Gateway } from "../../src/yoga.js";
+import { loadConfig } from "../../src/config/index.js";
+import type { Gateway } from "../../src/gateway.js";
 import { AUTHORIZE, CALLER_KEY, fakeUpstream, LIVE_ENV, LOGIN_ID, testGateway } from "../harness.js";
 
 // Which web pages may call the gateway from a browser. Yoga's default answered any origin, credentials

@@ -1,7 +1,7 @@
 import { type FakeFlinks, type Fault, startFakeFlinks } from "@flinks-authorize/kit/fake-flinks";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createGateway, type Gateway } from "../../src/yoga.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createGateway, type Gateway } from "../../src/gateway.js";
 import { AUTHORIZE, authorized, CALLER_KEY, graphql, LOGIN_ID } from "../harness.js";
 
 // Faults on a real loopback server through the gateway's real transport. Each must become a typed

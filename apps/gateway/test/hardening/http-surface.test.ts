@@ -3,9 +3,9 @@ import type { Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createHttpServer } from "../../src/http-server.js";
-import { createGateway, type Gateway } from "../../src/yoga.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createGateway, type Gateway } from "../../src/gateway.js";
+import { createHttpServer } from "../../src/http/server.js";
 import { fakeUpstream, LIVE_ENV } from "../harness.js";
 
 // The HTTP surface in front of Yoga, on a real loopback socket: what a red team sent by hand.

@@ -1,6 +1,6 @@
 import { freePort } from "@flinks-authorize/kit/ports";
 import { afterEach, describe, expect, test } from "vitest";
-import type { Gateway } from "../../src/yoga.js";
+import type { Gateway } from "../../src/gateway.js";
 import {
   AUTHORIZE,
   authorized,
@@ -126,7 +126,7 @@ test("REDIS_URL's password appears in no log line or answer", async () => {
 });
 
 test("a bad REDIS_URL or GATEWAY_REDIS_OUTAGE stops the start, without quoting the URL", async () => {
-  const { loadConfig } = await import("../../src/config.js");
+  const { loadConfig } = await import("../../src/config/index.js");
   expect(() => loadConfig({ REDIS_URL: `http://:${PASSWORD}@127.0.0.1:6379` })).toThrow(
     /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/,
   );

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { AUTHORIZE, authorized, CALLER_KEY, LOGIN_ID } from "../harness.js";
 import { postGraphQL } from "./support.js";
 
-// The production entry: scripts/build.ts bundles src/server.ts into one ESM file that plain `node` runs
+// The production entry: scripts/build.ts bundles src/main.ts into one ESM file that plain `node` runs
 // with no TypeScript loader. The run's bundle (build-bundle.ts) sits in a temporary folder: started there
 // with the production flags, and asked for one authorize.
 let upstream: FakeFlinks;

@@ -118,7 +118,6 @@ describe.skipIf(!haproxyBinary())(
               FLINKS_SECRET_KEY: SECRET_KEY,
               GATEWAY_API_KEYS: CALLER_KEY,
               // Each upstream call is counted: no background minting.
-              FLINKS_TOKEN_POOL_SIZE: "0",
               FLINKS_POLL_INTERVAL_MS: "200",
               // Per-process limits would refuse the load below; shared limits are shared-limits.test.ts's.
               GATEWAY_RATE_LIMITS: "off",

@@ -31,7 +31,6 @@ beforeAll(async () => {
       FLINKS_SECRET_KEY: "memory-test-key",
       GATEWAY_API_KEYS: CALLER_KEY,
       // Every authorize mints its own token, so a fault on the token call is met by the next request.
-      FLINKS_TOKEN_POOL_SIZE: "0",
     },
   });
   rss = sampleRss(gateway.pid, 100);

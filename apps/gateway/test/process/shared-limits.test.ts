@@ -67,7 +67,6 @@ describe.skipIf(!redisServerBinary())(
         LOG_LEVEL: "info",
         FLINKS_BASE_URL: upstream.url,
         FLINKS_SECRET_KEY: `shared-secret-${randomUUID()}`,
-        FLINKS_TOKEN_POOL_SIZE: "0",
         GATEWAY_API_KEYS: KEYS,
         REDIS_URL: redis?.url ?? "",
         // Failed logins cost 4 points: a consumer's stuffing run stops after 5.

@@ -170,7 +170,7 @@ describe("pnpm start in mock mode stops as a whole whichever of its processes en
 
   it.each([
     ["SIGTERM to Prism", /prism-cli/, "SIGTERM", "Prism stopped"],
-    ["SIGTERM to the gateway", /src\/server\.ts/, "SIGTERM", "Gateway stopped"],
+    ["SIGTERM to the gateway", /src\/main\.ts/, "SIGTERM", "Gateway stopped"],
   ] as const)("%s", async (_, commandLine, signal, said) => {
     const env = await mockEnv();
     const pnpm = await pnpmStart(env);

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { sleep, waitFor } from "@flinks-authorize/kit/ports";
+import { sleep } from "@flinks-authorize/kit/ports";
 import type { Exit, NodeProcess } from "@flinks-authorize/kit/processes";
 import { expect } from "vitest";
 import { CALLER_KEY } from "../harness.js";
@@ -23,15 +23,6 @@ export async function postGraphQL(
   const body = JSON.parse(text) as { data?: Record<string, Record<string, unknown>>; errors?: unknown[] };
   expect(body.errors, text).toBeUndefined();
   return body.data ?? {};
-}
-
-/**
- * With GATEWAY_WORKERS, /health answers once the first worker listens, and until the others do the
- * primary hands every connection to it: this waits for `count` listening lines (LOG_LEVEL=info).
- */
-export async function waitForListeningWorkers(main: NodeProcess, count: number): Promise<void> {
-  const listening = () => main.stdout().split('"msg":"Flinks Authorize gateway on').length - 1;
-  expect(await waitFor(() => listening() === count, { timeoutMs: 15_000 }), main.output()).toBe(true);
 }
 
 export interface Termination {

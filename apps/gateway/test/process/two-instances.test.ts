@@ -68,7 +68,6 @@ beforeAll(async () => {
         FLINKS_SECRET_KEY: secretKey,
         GATEWAY_API_KEYS: CALLER_KEY,
         // The upstream calls are counted: no background token minting.
-        FLINKS_TOKEN_POOL_SIZE: "0",
         NODE_ENV: "test",
       },
     });
