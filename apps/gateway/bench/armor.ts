@@ -1,8 +1,8 @@
 import { envelop, useEngine, useSchema } from "@envelop/core";
 import { execute, parse, specifiedRules, subscribe, validate } from "graphql";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config/index.js";
+import { createGateway } from "../src/gateway.js";
 import { schema } from "../src/schema/index.js";
-import { createGateway } from "../src/yoga.js";
 import { median } from "./load.js";
 import { num, type Scenario, table } from "./results.js";
 import { intEnv } from "./settings.js";

@@ -1,7 +1,6 @@
 import { startFakeFlinksProcess } from "@flinks-authorize/kit/fake-flinks-process";
 import { GATEWAY_SOURCES, PRODUCTION_NODE_FLAGS } from "@flinks-authorize/kit/gateway";
 import { buildServer } from "../scripts/build.js";
-import { loadConfig } from "../src/config.js";
 import { median } from "./load.js";
 import { delta, mb, num, type Scenario, table } from "./results.js";
 import { alternate, coldStarts, measureRound, type RoundResult, roundsAndSeconds } from "./rounds.js";
@@ -19,15 +18,11 @@ interface Lever {
   /** The row it is compared with (default: the shipped gateway). */
   against?: string;
   target(shipped: Target, variantBundle: string): Target;
-  /** The fake Flinks answering at once, or minting tokens TOKEN_DELAY_MS late. */
-  upstream?: "slowToken";
   paced?: boolean;
   uniqueDocuments?: boolean;
   logBytes?: boolean;
 }
 
-const SHIPPED_POOL = loadConfig({ NODE_ENV: "test" }).flinks.tokenPoolSize;
-const TOKEN_DELAY_MS = 20;
 const withEnv = (target: Target, env: Record<string, string>): Target => ({
   ...target,
   run: { ...target.run, env: { ...target.run.env, ...env } },
@@ -40,7 +35,7 @@ const withNodeArgs = (target: Target, nodeArgs: string[]): Target => ({
 const LEVERS: Record<string, Lever> = {
   shipped: {
     lever: "—",
-    variant: `shipped: bundle, ${PRODUCTION_NODE_FLAGS.join(" ")}, undici adapter, pool ${SHIPPED_POOL}, LOG_LEVEL=warn`,
+    variant: `shipped: bundle, ${PRODUCTION_NODE_FLAGS.join(" ")}, LOG_LEVEL=warn`,
     target: (shipped) => shipped,
     paced: true,
     logBytes: true,
@@ -50,12 +45,6 @@ const LEVERS: Record<string, Lever> = {
     variant: "Node's built-in fetch under openapi-fetch (bench/servers/gateway-variant.ts)",
     target: (shipped, variantBundle) =>
       withEnv({ ...shipped, run: { ...shipped.run, entry: variantBundle } }, { VARIANT: "native-fetch" }),
-  },
-  noPool: {
-    lever: "token pool",
-    variant: "FLINKS_TOKEN_POOL_SIZE=0",
-    target: (shipped) => withEnv(shipped, { FLINKS_TOKEN_POOL_SIZE: "0" }),
-    paced: true,
   },
   info: {
     lever: "logging",
@@ -69,24 +58,9 @@ const LEVERS: Record<string, Lever> = {
     target: (shipped) => shipped,
     uniqueDocuments: true,
   },
-  slowToken: {
-    lever: `token pool, token +${TOKEN_DELAY_MS} ms`,
-    variant: `pool ${SHIPPED_POOL} (shipped)`,
-    target: (shipped) => shipped,
-    upstream: "slowToken",
-    paced: true,
-  },
-  slowTokenNoPool: {
-    lever: `token pool, token +${TOKEN_DELAY_MS} ms`,
-    variant: "FLINKS_TOKEN_POOL_SIZE=0",
-    against: "slowToken",
-    target: (shipped) => withEnv(shipped, { FLINKS_TOKEN_POOL_SIZE: "0" }),
-    upstream: "slowToken",
-    paced: true,
-  },
   sources: {
     lever: "runtime",
-    variant: "node --import tsx src/server.ts",
+    variant: "node --import tsx src/main.ts",
     target: (shipped) => ({ ...shipped, run: { ...shipped.run, entry: GATEWAY_SOURCES } }),
   },
   noHeapCap: {
@@ -116,13 +90,12 @@ export const levers: Scenario<LeversData> = {
     const variantBundle = await buildServer(`${scratch}/gateway-variant.mjs`, GATEWAY_VARIANT);
     const shipped = shippedGateway(bundle);
     const fastUpstream = await startFakeFlinksProcess();
-    const slowUpstream = await startFakeFlinksProcess({ GenerateAuthorizeToken: TOKEN_DELAY_MS });
     try {
       const rounds = await alternate(KEYS, settings.rounds, (key, round) => {
         const lever = LEVERS[key] as Lever;
         return measureRound(
           lever.target(shipped, variantBundle),
-          lever.upstream === "slowToken" ? slowUpstream.url : fastUpstream.url,
+          fastUpstream.url,
           round,
           {
             connections: [settings.connections],
@@ -145,7 +118,7 @@ export const levers: Scenario<LeversData> = {
         },
       };
     } finally {
-      await Promise.all([fastUpstream.stop(), slowUpstream.stop()]);
+      await fastUpstream.stop();
     }
   },
   render({ settings, rounds, coldStartMs }) {
@@ -166,7 +139,7 @@ export const levers: Scenario<LeversData> = {
       ];
     });
     return [
-      `${settings.rounds} alternating rounds; ${settings.seconds} s at ${settings.connections} connections (autocannon), then 1,000 sequential requests for p50, and 100 paced ones (one per 25 ms) where the token pool matters. Medians; in brackets, the median of the per-round ratios to the shipped gateway (or the row above it), so drift of the machine cancels.`,
+      `${settings.rounds} alternating rounds; ${settings.seconds} s at ${settings.connections} connections (autocannon), then 1,000 sequential requests for p50, and, where marked, 100 paced ones (one per 25 ms). Medians; in brackets, the median of the per-round ratios to the shipped gateway (or the row above it), so drift of the machine cancels.`,
       "",
       table(
         [

@@ -1,15 +1,14 @@
 // `pnpm bench [scenario…]`: builds the production bundle from the current sources, runs the scenarios
-// named (default: fast, slow, workers and replicas), and writes bench/results.json and bench/results.md. Every process runs
+// named (default: fast, slow and replicas), and writes bench/results.json and bench/results.md. Every process runs
 // on 127.0.0.1 and stops with the benchmark, however it ends.
 //
-//   pnpm bench              fast, slow, workers, replicas
+//   pnpm bench              fast, slow, replicas
 //   pnpm bench fast         gateway vs raw node:http forwarder vs direct client, on a fake Flinks that answers at once
 //   pnpm bench slow         gateway and raw forwarder at 500 and 2,000 consumers on a Flinks as slow as the real one
 //   pnpm bench levers       the gateway with one thing changed at a time, paired with the shipped one
 //   pnpm bench armor        parse + validate of a new document, through the shipped pipeline and without it
-//   pnpm bench workers      GATEWAY_WORKERS=1 against 2 (node:cluster), on a fake Flinks that answers at once
 //   pnpm bench replicas     1 against 3 replicas behind HAProxy (needs Debian's haproxy)
-//   pnpm bench all          all six
+//   pnpm bench all          all five
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,11 +20,10 @@ import { levers } from "./levers.js";
 import { replicas } from "./replicas.js";
 import { loadAverage, machine, readResults, writeResults } from "./results.js";
 import { slow } from "./slow.js";
-import { workers } from "./workers.js";
 
-const scenarios = { fast, slow, levers, armor, workers, replicas };
+const scenarios = { fast, slow, levers, armor, replicas };
 type Name = keyof typeof scenarios;
-const DEFAULT: Name[] = ["fast", "slow", "workers", "replicas"];
+const DEFAULT: Name[] = ["fast", "slow", "replicas"];
 
 const isName = (word: string): word is Name => Object.hasOwn(scenarios, word);
 

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
-import { loadConfig } from "../../src/config.js";
-import { createGateway, type GatewayOptions } from "../../src/yoga.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createGateway, type GatewayOptions } from "../../src/gateway.js";
 
 /**
  * Bench-only gateway entry: the production gateway with one lever changed, chosen by VARIANT.
