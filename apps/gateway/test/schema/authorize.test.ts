@@ -154,7 +154,9 @@ describe("authorize: session outcomes", () => {
   });
 });
 
-describe("authorize: every FlinksCode reaches the consumer as a typed member", () => {
+// Which FlinksCode becomes which type is outcome-to-result's (test/flinks/outcome-to-result.test.ts) and the
+// contract suite's against Prism's examples; here, that each rejection type reaches a consumer whole.
+describe("authorize: a Flinks refusal reaches the consumer as a typed member", () => {
   const enumType = schema.getType("FlinksCode");
   if (!(enumType instanceof GraphQLEnumType)) throw new Error("FlinksCode enum missing");
   const graphqlCodes = enumType.getValues().map((value) => value.name);
@@ -163,35 +165,35 @@ describe("authorize: every FlinksCode reaches the consumer as a typed member", (
     expect(graphqlCodes.sort()).toEqual([...knownFlinksCodes, "UNKNOWN"].sort());
   });
 
-  const retryable = new Set([
-    "CARD_IN_USE",
-    "CONCURRENT_SESSION",
-    "RETRY_LATER",
-    "TOO_MANY_REQUESTS",
-    "DISABLED_INSTITUTION",
-    "AGGREGATION_ERROR",
-  ]);
-
-  test.each(graphqlCodes.filter((code) => code !== "UNKNOWN"))("%s", async (code) => {
-    const status = code === "AGGREGATION_ERROR" ? 500 : code === "DISABLED_INSTITUTION" ? 405 : 401;
-    const { result } = await authorizeWith({
-      status,
-      body: {
-        HttpStatusCode: status,
-        FlinksCode: code,
-        Message: `message for ${code}`,
-        RequestId: REQUEST_ID,
-      },
-    });
-    expect(result).toEqual({
-      __typename: typenameOfCode[code],
-      code,
-      flinksCode: code,
-      message: `message for ${code}`,
-      flinksRequestId: REQUEST_ID,
-      retryable: retryable.has(code),
-    });
-  });
+  test.each([
+    ["INVALID_PASSWORD", 401, false],
+    ["INVALID_SECURITY_RESPONSE", 401, false],
+    ["CARD_IN_USE", 400, true],
+    ["DISABLED_LOGIN", 401, false],
+    ["AGGREGATION_ERROR", 500, true],
+    ["ACCESS_DENIED", 401, false],
+  ] as const)(
+    "%s: its type, the code, Flinks' message and RequestId, retryable",
+    async (code, status, retryable) => {
+      const { result } = await authorizeWith({
+        status,
+        body: {
+          HttpStatusCode: status,
+          FlinksCode: code,
+          Message: `message for ${code}`,
+          RequestId: REQUEST_ID,
+        },
+      });
+      expect(result).toEqual({
+        __typename: typenameOfCode[code],
+        code,
+        flinksCode: code,
+        message: `message for ${code}`,
+        flinksRequestId: REQUEST_ID,
+        retryable,
+      });
+    },
+  );
 
   test("a code newer than the spec arrives as UnknownFlinksError with the exact code", async () => {
     const { result } = await authorizeWith({
