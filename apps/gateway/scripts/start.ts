@@ -3,8 +3,8 @@
 //
 // Before anything starts, it checks what would stop the gateway later: the configuration (the gateway's
 // own loadConfig, on the environment the gateway will get) and the ports. Then it waits until the
-// gateway answers, prints the URLs, the mode and the upstream, and "Ready." only once /ready answers 200
-// (the upstream is reachable). It stops everything on Ctrl-C or SIGTERM (pnpm forwards its own), when
+// gateway answers, prints the URLs, the mode and the upstream, and "Ready." only once its /status says the
+// upstream answers. It stops everything on Ctrl-C or SIGTERM (pnpm forwards its own), when
 // either child exits, and when its parent (pnpm) dies: the watchdog then sends it SIGTERM.
 import "@flinks-authorize/kit/parent-watchdog";
 import { resolveBaseUrl } from "@flinks-authorize/client";
@@ -70,11 +70,12 @@ const localHost = (host: string) => (WILDCARDS.has(host) ? "127.0.0.1" : host);
 const inUrl = (host: string) => (host.includes(":") ? `[${host}]` : host);
 
 /** Whether GET url answers 200 within `timeoutMs`. */
-async function answers200Within(url: string, timeoutMs: number): Promise<boolean> {
+/** Whether the gateway sees its upstream answer, by its /status (not /ready: that says nothing of Flinks). */
+async function upstreamReachable(url: string, timeoutMs: number): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return response.status === 200;
+    const status = (await response.json()) as { upstream?: { reachable?: unknown } };
+    return status.upstream?.reachable === true;
   } catch {
     return false;
   }
@@ -130,7 +131,7 @@ async function main() {
     abandon: () => (gateway.running() ? undefined : "The gateway exited before it answered."),
   });
   if (!healthy) throw new Error(`The gateway did not answer on ${local} within 60 s.`);
-  const ready = await answers200Within(`${local}/ready`, READINESS_TIMEOUT_MS);
+  const ready = await upstreamReachable(`${local}/status`, READINESS_TIMEOUT_MS);
 
   const shown = WILDCARDS.has(config.host) || config.host === "127.0.0.1" ? "localhost" : inUrl(config.host);
   const graphqlUrl = `http://${shown}:${config.port}/graphql`;
@@ -144,7 +145,7 @@ async function main() {
     console.log("  Ready. Ctrl-C stops everything.");
   } else {
     console.log(
-      `  Not ready: the upstream ${upstream} does not answer (${local}/ready is not 200).` +
+      `  Not ready: the upstream ${upstream} does not answer (${local}/status says so).` +
         "\n  The gateway runs and answers UpstreamUnavailableError until it does: check" +
         `\n  ${mock ? "FLINKS_MOCK_URL" : "FLINKS_INSTANCE or FLINKS_BASE_URL"} and this machine's network. Ctrl-C stops everything.`,
     );

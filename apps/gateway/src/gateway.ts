@@ -11,13 +11,15 @@ import { connectSharedStore } from "./access/shared-store.js";
 import { createTokenVerifier } from "./access/token-verifier.js";
 import type { GatewayConfig } from "./config/index.js";
 import type { GatewayContext } from "./context.js";
-import { createFlinksCalls } from "./flinks/calls.js";
-import { createReadinessCheck } from "./flinks/health.js";
+import { type CallInFlight, createFlinksCalls } from "./flinks/calls.js";
+import { createUpstreamProbe } from "./flinks/health.js";
 import { createUpstreamSlots, type UpstreamSlots } from "./flinks/slots.js";
 import { graphiqlDefaultQuery, graphiqlDefaultTabs } from "./graphiql/examples.js";
 import { createGraphiQLRenderer, useGraphiQLPageHeaders } from "./graphiql/page.js";
 import { createSessionHandles } from "./handles/seal.js";
 import { createSingleUse } from "./handles/single-use.js";
+import { type LoadMonitor, monitorLoad } from "./http/load.js";
+import type { ServerContext } from "./http/server.js";
 import type { Observability } from "./observability/index.js";
 import { createLogger } from "./observability/logger.js";
 import { NO_METRICS } from "./observability/metrics.js";
@@ -28,6 +30,7 @@ import { useCors } from "./plugins/use-cors.js";
 import { useOperationLimits } from "./plugins/use-operation-limits.js";
 import { requestIdOf, useRequestId } from "./plugins/use-request-id.js";
 import { useScrubbedInputErrors } from "./plugins/use-scrubbed-input-errors.js";
+import { useStatus } from "./plugins/use-status.js";
 import { useTrustedDocuments } from "./plugins/use-trusted-documents.js";
 import { schema } from "./schema/index.js";
 
@@ -44,16 +47,20 @@ export interface Gateway {
   logger: Logger;
   /** The bound on concurrent upstream calls, with its live counts. */
   slots: UpstreamSlots;
+  /** The event loop's lag, and whether new requests are refused for it (http/server.ts). */
+  load: LoadMonitor;
   /**
-   * The process is stopping: /ready answers 503 from now on, so a balancer that still holds a connection
-   * to it, or probes it before the listener closes, sends it nothing new.
+   * The process is stopping: /ready answers 503 from now on, so a balancer that probes it sends it
+   * nothing new, and open subscriptions end after their current poll.
    */
   startDraining(): void;
+  /** Session calls sent to Flinks and not settled: what a forced shutdown logs for reconciliation. */
+  inFlightCalls(): CallInFlight[];
   /** Disposes Yoga and releases the upstream connection pool. */
   close(): Promise<void>;
 }
 
-const HEALTH_PATHS = ["/health", "/ready"];
+const OPEN_PATHS = ["/health", "/ready", "/status"];
 
 /**
  * Yoga caches every parsed document, and every parse error, under the document's full text (1,024 of
@@ -107,15 +114,21 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       authorizeAsync: config.flinks.authorizeAsync,
     },
   });
-  const handles = createSessionHandles({ secretKey, customerId: config.flinks.customerId, metrics });
   // Limits and single-use markers: shared through Redis by every replica, or this process's own.
   const store = config.redis ? connectSharedStore(config.redis, logger) : undefined;
+  const handles = createSessionHandles({
+    secretKey,
+    customerId: config.flinks.customerId,
+    metrics,
+    epoch: store?.epoch,
+  });
   const spentHandles = createSingleUse({ store, metrics });
   const limits = createSessionLimits(config.limits, { secretKey, logger, store, metrics });
   const production = config.nodeEnv === "production";
   const mock = config.mode === "mock";
   const drain = new AbortController();
-  const upstreamReachable = createReadinessCheck({
+  const load = monitorLoad(config.maxEventLoopLagMs);
+  const upstreamReachable = createUpstreamProbe({
     baseUrl: flinks.baseUrl,
     // An injected fetch (tests) stands for the upstream, whatever the mode.
     probe: mock && !options.fetch ? "tcp" : "http",
@@ -160,7 +173,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       useCallerAuth({
         keys: config.apiKeys,
         verifyToken: config.jwt && createTokenVerifier(config.jwt),
-        openPaths: HEALTH_PATHS,
+        openPaths: OPEN_PATHS,
         logger,
       }),
       useBodyLimit(),
@@ -172,17 +185,36 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       ...(options.metrics ? [options.metrics.plugin] : []),
       // After the scrubber: the errors an operation span records are already free of input values.
       ...(options.tracing ? [options.tracing.plugin] : []),
-      useReadinessCheck({ endpoint: "/ready", check: () => !drain.signal.aborted && upstreamReachable() }),
+      // This replica can serve: not draining, not starved of CPU. Not Flinks' health (see use-status.ts).
+      useReadinessCheck({ endpoint: "/ready", check: () => !drain.signal.aborted && !load.overloaded() }),
+      useStatus({
+        status: async () => ({
+          ready: !drain.signal.aborted && !load.overloaded(),
+          draining: drain.signal.aborted,
+          eventLoopLagMs: Math.round(load.lagMs()),
+          shedding: load.shedding(),
+          upstream: {
+            reachable: await upstreamReachable(),
+            inFlight: slots.inFlight,
+            waiting: slots.waiting,
+            maxInFlight: slots.max,
+          },
+        }),
+      }),
     ],
-    context: ({ request }): GatewayContext => {
+    context: (initial): GatewayContext => {
+      const { request } = initial;
       const requestId = requestIdOf(request);
       const consumer = consumerOf(request) ?? ANONYMOUS;
+      // Served over HTTP, the request's arrival; in process (yoga.fetch), now.
+      const { receivedAt = Date.now() } = initial as Partial<ServerContext>;
       return {
         requestId,
         consumer,
         flinks: callsOf({
           requestId,
           consumer: consumer.id,
+          receivedAt,
           signal: request.signal,
           prefer: mock ? request.headers.get("prefer") : null,
         }),
@@ -202,8 +234,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     flinks,
     logger,
     slots,
+    load,
     startDraining: () => drain.abort(),
+    inFlightCalls: () => callsOf.inFlight(),
     close: async () => {
+      load.stop();
       await yoga.dispose();
       await flinks.close();
       await store?.close();

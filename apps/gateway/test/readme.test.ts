@@ -3,7 +3,7 @@ import { PRODUCTION_NODE_FLAGS } from "@flinks-authorize/kit/gateway";
 import { examplesOf } from "@flinks-authorize/spec/test-support/examples";
 import { buildSchema, Kind, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES, loadConfig } from "../src/config.js";
+import { CONFIG_VARIABLES, loadConfig } from "../src/config/index.js";
 import { typenameOfCode } from "./harness.js";
 import {
   blocksFor,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/index.js";
@@ -23,6 +24,15 @@ export interface SharedStore {
   readonly connected: Promise<void>;
   /** A command failed on a connection that looked fine, and the call used this process's memory. */
   fellBack(what: string, error: unknown): void;
+  /** Where the store's epoch lives: a random id set by the first replica to see the store empty. */
+  readonly epochKey: string;
+  /**
+   * The store's epoch as last read (undefined until it has been): it changes when the store restarts
+   * empty, which is how single-use markers learn that they may have been lost.
+   */
+  epoch(): string | undefined;
+  /** Reads the epoch again (setting a new one if the store has none), e.g. after it was flushed. */
+  refreshEpoch(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +70,8 @@ export interface SharedStoreOptions {
 /** At most one line a minute about failed commands while the connection itself looks fine. */
 const FALLBACK_LOG_INTERVAL_MS = 60_000;
 
+const EPOCH_KEY = "flinks-gw:epoch";
+
 const codeOf = (error: unknown) =>
   (error as { code?: string } | undefined)?.code ?? (error as Error | undefined)?.message;
 
@@ -83,6 +95,12 @@ export function connectSharedStore(
       : "session calls are refused until it answers (GATEWAY_REDIS_OUTAGE=refuse)";
   let down = false;
   let closing = false;
+  let epoch: string | undefined;
+  const refreshEpoch = async () => {
+    // The first replica to find the store without an epoch sets one; everyone reads the same.
+    await client.set(EPOCH_KEY, randomUUID(), "NX");
+    epoch = (await client.get(EPOCH_KEY)) ?? undefined;
+  };
   let lastFallbackLog = Number.NEGATIVE_INFINITY;
   let firstAttemptDone: () => void = () => {};
   const connected = new Promise<void>((resolve) => {
@@ -97,7 +115,12 @@ export function connectSharedStore(
     log.error({ code: codeOf(error) }, `Redis unreachable: ${consequence}`);
   };
   client.on("ready", () => {
-    firstAttemptDone();
+    // Until it is read again, a restarted store's epoch is unknown: handles sealed meanwhile cannot be
+    // vouched for, which refuses them rather than trusting a store that may have lost its markers.
+    epoch = undefined;
+    refreshEpoch()
+      .catch((error) => log.warn({ code: codeOf(error) }, "could not read the store's epoch"))
+      .finally(firstAttemptDone);
     if (down) log.warn("Redis reachable again: limits and single-use handle markers are shared again");
     else log.info("Redis ready: limits and single-use handle markers are shared across replicas");
     down = false;
@@ -110,6 +133,9 @@ export function connectSharedStore(
     client,
     outage,
     connected,
+    epochKey: EPOCH_KEY,
+    epoch: () => epoch,
+    refreshEpoch,
     fellBack(what, error) {
       if (down || closing) return;
       const now = Date.now();

@@ -21,6 +21,12 @@ export const DEFAULT_MAX_IN_FLIGHT = 2_500;
  * default, so every cached Authorize, poll and token mint ends on its own budget within it.
  */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/**
+ * After SIGTERM, how long idle keep-alive connections are left for their clients (a balancer) to close
+ * (GATEWAY_DRAIN_DELAY_MS): longer than the shipped HAProxy configuration takes to mark a replica down
+ * (deploy/haproxy/haproxy.cfg), so that no balancer sends a request on a connection the gateway closes.
+ */
+export const DEFAULT_DRAIN_DELAY_MS = 10_000;
 /** Prism accepts any non-empty key; a fixed one keeps mock mode zero-configuration. */
 const MOCK_SECRET_KEY = "mock-secret-key";
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -57,6 +63,8 @@ const variables = z.object({
   ...observabilityVariables,
   GATEWAY_MAX_CONNECTIONS: env(wholeNumber(1, 1_000_000).default(8_192)),
   GATEWAY_SHUTDOWN_GRACE_MS: env(wholeNumber(0, 3_600_000).default(DEFAULT_SHUTDOWN_GRACE_MS)),
+  GATEWAY_DRAIN_DELAY_MS: env(wholeNumber(0, 600_000).default(DEFAULT_DRAIN_DELAY_MS)),
+  GATEWAY_MAX_EVENT_LOOP_LAG_MS: env(wholeNumber(10, 60_000).default(1_000)),
   GATEWAY_INTROSPECTION: env(trueFalse.optional()),
   GATEWAY_TRUSTED_DOCUMENTS: env(trustedDocuments.optional()),
   LOG_LEVEL: env(oneOf(LOG_LEVELS).optional()),
@@ -135,6 +143,10 @@ const environment = variables
       maxConnections: vars.GATEWAY_MAX_CONNECTIONS,
       /** Time allowed for requests in flight after SIGTERM/SIGINT before the process exits anyway. */
       shutdownGraceMs: vars.GATEWAY_SHUTDOWN_GRACE_MS,
+      /** After SIGTERM, how long idle connections are left for their clients to close first. */
+      drainDelayMs: vars.GATEWAY_DRAIN_DELAY_MS,
+      /** Event-loop lag past which new GraphQL requests are refused busy (http/load.ts). */
+      maxEventLoopLagMs: vars.GATEWAY_MAX_EVENT_LOOP_LAG_MS,
       ...callersConfig(vars, { live }),
       /** The only documents callers may run, by id (a persisted-documents manifest); undefined: any. */
       trustedDocuments: vars.GATEWAY_TRUSTED_DOCUMENTS,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type {
   AuthorizeAsyncRequest,
   AuthorizeOutcome,
@@ -14,7 +15,13 @@ import { mintToken, type TokenFailure } from "./tokens.js";
 
 /** What a later call of a session needs from the call that opened it. */
 export interface SessionLease {
+  /** Random, per session: what its handles and their single-use markers know it by (handles/seal.ts). */
+  id: string;
   token: Secret;
+  /** The consumer whose session it is: its handles open for it alone. */
+  consumer: string;
+  /** Which MFA challenge of the session comes next (handles/seal.ts, `round`). */
+  round: number;
   /** Epoch ms: the token's lifetime (and so the session handle's) counts from it. */
   mintedAt: number;
   endpoint: "sync" | "async";
@@ -54,6 +61,11 @@ export interface RequestScope {
   requestId: string;
   /** The consumer's id (`key:<name>`, `token:<subject>`, `anonymous`). */
   consumer: string;
+  /**
+   * When the HTTP request arrived (epoch ms): the token's budget counts from then, so a request that
+   * waited in a busy event loop past its budget never reaches Flinks.
+   */
+  receivedAt: number;
   /** The caller's disconnect. */
   signal: AbortSignal;
   /** Mock mode only: the caller's `Prefer` header, forwarded to the session calls (Prism picks its answer). */
@@ -75,6 +87,16 @@ export interface FlinksCalls {
   continue(session: SessionLease, request: MfaAnswerRequest): Promise<UpstreamStep>;
   /** One poll of a pending session on AuthorizeAsync (`RequestId` alone), with its token. */
   poll(session: SessionLease, requestId: string): Promise<UpstreamStep>;
+}
+
+/** A session call sent to Flinks and not settled yet: what reconciliation needs if it never is. */
+export interface CallInFlight {
+  requestId: string;
+  consumer: string;
+  call: UpstreamOperation;
+  loginId: string | undefined;
+  flinksRequestId: string | undefined;
+  sentAt: string;
 }
 
 export interface FlinksCallSettings {
@@ -124,24 +146,25 @@ function secretsIn(token: Secret, request: AuthorizeAsyncRequest): string[] {
 }
 
 /** Flinks' own ids of a call, for reconciliation: its RequestId and LoginId where the call knows them. */
-function flinksIds(request: AuthorizeAsyncRequest, outcome: AuthorizeOutcome) {
-  const body = "body" in outcome ? (outcome.body as { RequestId?: unknown; Login?: { Id?: unknown } }) : {};
-  const requestId =
-    typeof body.RequestId === "string"
-      ? body.RequestId
-      : "RequestId" in request
-        ? request.RequestId
-        : undefined;
-  const loginId =
-    typeof body.Login?.Id === "string" ? body.Login.Id : "LoginId" in request ? request.LoginId : undefined;
-  return { flinksRequestId: requestId, loginId };
+function flinksIds(request: AuthorizeAsyncRequest, outcome?: AuthorizeOutcome) {
+  const body =
+    outcome && "body" in outcome ? (outcome.body as { RequestId?: unknown; Login?: { Id?: unknown } }) : {};
+  const sentRequestId = "RequestId" in request ? request.RequestId : undefined;
+  const sentLoginId = "LoginId" in request ? request.LoginId : undefined;
+  return {
+    flinksRequestId: typeof body.RequestId === "string" ? body.RequestId : sentRequestId,
+    loginId: typeof body.Login?.Id === "string" ? body.Login.Id : sentLoginId,
+  };
 }
 
 const RETRY_AFTER_SECONDS = 1;
 const FAILURES = new Set(["unexpectedResponse", "networkError", "timeout"]);
 const direct: CallWrapper = (_operation, call) => call();
 
-/** Builds each request's `FlinksCalls` from the shared client, slots and settings. */
+/**
+ * Builds each request's `FlinksCalls` from the shared client, slots and settings; `inFlight()` lists the
+ * session calls sent and not yet settled, for the log of a shutdown that cannot wait for them.
+ */
 export function createFlinksCalls({
   flinks,
   secretKey,
@@ -151,8 +174,8 @@ export function createFlinksCalls({
   settings,
   wrapCall = direct,
 }: FlinksCallDependencies) {
-  return ({ requestId, consumer, signal, prefer }: RequestScope): FlinksCalls => {
-    const startedAt = Date.now();
+  const sent = new Set<CallInFlight>();
+  const callsOf = ({ requestId, consumer, receivedAt, signal, prefer }: RequestScope): FlinksCalls => {
     let log: Logger | undefined;
     const logOf = () => {
       log ??= logger.child({ requestId, consumer });
@@ -197,19 +220,22 @@ export function createFlinksCalls({
       return outcome;
     };
 
+    /** Nothing sent, and why: the caller is told GatewayBusyError (when still there). */
+    const busy = (why: string, waitedMs: number): UpstreamStep => {
+      if (!signal.aborted) metrics.upstreamBusy();
+      logOf().warn(
+        { inFlight: slots.inFlight, waiting: slots.waiting, waitedMs, ageMs: Date.now() - receivedAt, why },
+        "upstream busy: nothing sent",
+      );
+      return { kind: "busy", retryAfterSeconds: RETRY_AFTER_SECONDS };
+    };
+
     /** One slot for the whole step, or a busy step when none frees within the bounded wait. */
     const inSlot = async (step: (waitedMs: number) => Promise<UpstreamStep>): Promise<UpstreamStep> => {
       const waitStarted = performance.now();
       const release = await slots.acquire({ waitMs: settings.slotWaitMs, signal });
       const waitedMs = Math.round(performance.now() - waitStarted);
-      if (!release) {
-        if (!signal.aborted) metrics.upstreamBusy();
-        logOf().warn(
-          { inFlight: slots.inFlight, waiting: slots.waiting, waitedMs },
-          "upstream busy: no slot within the wait, nothing sent",
-        );
-        return { kind: "busy", retryAfterSeconds: RETRY_AFTER_SECONDS };
-      }
+      if (!release) return busy(signal.aborted ? "caller gone" : "no slot within the wait", waitedMs);
       try {
         return await step(waitedMs);
       } finally {
@@ -229,6 +255,17 @@ export function createFlinksCalls({
       const budget =
         operation === "Authorize" && reachesBank(body) ? settings.liveTimeoutMs : settings.cachedTimeoutMs;
       const options: CallOptions = { signal, deadline: Date.now() + budget, headers: headers(operation) };
+      // The caller left while this request waited: nothing is sent for nobody (the client sends nothing
+      // on an aborted signal either, but says so only as an outcome).
+      const unsent = signal.aborted;
+      const entry: CallInFlight = {
+        requestId,
+        consumer,
+        call: operation,
+        ...flinksIds(body),
+        sentAt: new Date().toISOString(),
+      };
+      if (!unsent) sent.add(entry);
       const outcome = await call(
         operation,
         waitedMs,
@@ -237,7 +274,20 @@ export function createFlinksCalls({
             ? flinks.authorizeAsync(session.token, body, options)
             : flinks.authorize(session.token, body as AuthorizeRequest, options),
         (answer) => flinksIds(body, answer),
-      );
+      ).finally(() => sent.delete(entry));
+      // Flinks may have acted on it (a bank login, an MFA answer) while its answer reaches no one: the
+      // line an operator reconciles with Flinks' records, at the production log level.
+      if (!unsent && (signal.aborted || outcome.kind === "timeout" || outcome.kind === "aborted")) {
+        logOf().warn(
+          {
+            call: operation,
+            outcome: outcome.kind,
+            reason: signal.aborted ? "caller gone" : "deadline",
+            ...flinksIds(body, outcome),
+          },
+          "upstream answer not delivered",
+        );
+      }
       // Prism answers an unsatisfiable Prefer with its own problem+json, which the contract rejects.
       if (prefer !== null && outcome.kind === "unexpectedResponse") {
         return { kind: "mockPreferUnserved", prefer, status: outcome.status };
@@ -251,10 +301,13 @@ export function createFlinksCalls({
         return logOf();
       },
 
-      start: (body) =>
-        inSlot(async (waitedMs) => {
+      start: (body) => {
+        // Waited in a busy process past the token's budget: sent nowhere, and said so as busy.
+        if (Date.now() >= receivedAt + settings.tokenTimeoutMs)
+          return Promise.resolve(busy("queued too long", 0));
+        return inSlot(async (waitedMs) => {
           const options = {
-            deadline: startedAt + settings.tokenTimeoutMs,
+            deadline: receivedAt + settings.tokenTimeoutMs,
             signal,
             headers: headers("GenerateAuthorizeToken"),
           };
@@ -269,12 +322,13 @@ export function createFlinksCalls({
           if (token.kind !== "token") return { kind: "tokenFailure", outcome: token };
           const endpoint = settings.authorizeAsync && reachesBank(body) ? "async" : "sync";
           return sessionCall(
-            { token: token.token, mintedAt: token.mintedAt, endpoint },
+            { id: randomUUID(), token: token.token, mintedAt: token.mintedAt, endpoint, consumer, round: 0 },
             body,
             "start",
             waitedMs,
           );
-        }),
+        });
+      },
 
       continue: (session, body) => inSlot((waitedMs) => sessionCall(session, body, "answer", waitedMs)),
 
@@ -284,4 +338,5 @@ export function createFlinksCalls({
         ),
     };
   };
+  return Object.assign(callsOf, { inFlight: (): CallInFlight[] => [...sent] });
 }

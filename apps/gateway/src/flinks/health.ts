@@ -1,10 +1,10 @@
 import { connect } from "node:net";
 
-/** How long a readiness answer is reused: probes every second must not become a load on Flinks. */
+/** How long a probe's answer is reused: scrapes and status checks must not become a load on Flinks. */
 const CACHE_MS = 5_000;
 const PROBE_TIMEOUT_MS = 2_000;
 
-export interface ReadinessOptions {
+export interface UpstreamProbeOptions {
   baseUrl: string;
   /**
    * `http`: the upstream answers HTTP at all (any status: reachable is what matters, and no call with an
@@ -15,8 +15,12 @@ export interface ReadinessOptions {
   fetch?: (request: Request) => Promise<Response>;
 }
 
-/** Ready when the upstream is reachable. Failures answer 503 with Yoga's generic body, naming nothing. */
-export function createReadinessCheck(options: ReadinessOptions): () => Promise<boolean> {
+/**
+ * Whether Flinks answers at all, for /status and the metrics. It is not readiness: Flinks is every
+ * replica's, and a balancer that took every replica out for it would answer its own error page instead of
+ * the gateway's typed, retryable one.
+ */
+export function createUpstreamProbe(options: UpstreamProbeOptions): () => Promise<boolean> {
   const probe =
     options.probe === "tcp" ? () => acceptsConnection(options.baseUrl) : () => answersHttp(options);
   let cached: { at: number; ready: boolean } | undefined;
@@ -28,7 +32,10 @@ export function createReadinessCheck(options: ReadinessOptions): () => Promise<b
   };
 }
 
-async function answersHttp({ baseUrl, fetch: fetchImpl = (request) => fetch(request) }: ReadinessOptions) {
+async function answersHttp({
+  baseUrl,
+  fetch: fetchImpl = (request) => fetch(request),
+}: UpstreamProbeOptions) {
   try {
     const response = await fetchImpl(
       new Request(`${baseUrl}/`, { method: "GET", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }),

@@ -113,8 +113,7 @@ export function resultOf(step: UpstreamStep, handles: Pick<SessionHandles, "seal
   switch (step.kind) {
     case "busy":
       return new GatewayBusyError({
-        message:
-          "The gateway is at its limit of concurrent calls to Flinks; nothing was sent. Retry shortly.",
+        message: "The gateway is too busy to call Flinks now; nothing was sent. Retry shortly.",
         retryAfterSeconds: step.retryAfterSeconds,
       });
     case "tokenFailure":
@@ -137,18 +136,20 @@ function resultFromAuthorize(
   { session, call, sent }: Extract<UpstreamStep, { kind: "answered" }>,
   handles: Pick<SessionHandles, "seal">,
 ): ResultValue {
+  // An answer moves the session to its next challenge; a poll or the start stays on the current one.
+  const round = call === "answer" ? session.round + 1 : session.round;
   switch (outcome.kind) {
     case "authorized":
       return outcome;
     case "mfaRequired": {
       const { RequestId: requestId } = outcome.body;
-      return { ...outcome, handle: handles.seal({ ...session, requestId, step: "mfa" }) };
+      return { ...outcome, handle: handles.seal({ ...session, round, requestId, step: "mfa" }) };
     }
     case "pending": {
       const { requestId } = outcome;
       return {
         ...outcome,
-        handle: handles.seal({ ...session, requestId, endpoint: "async", step: "pending" }),
+        handle: handles.seal({ ...session, round, requestId, endpoint: "async", step: "pending" }),
       };
     }
     case "flinksError":
@@ -163,12 +164,14 @@ function resultFromAuthorize(
 
 /** Why a handle could not continue its session, as the consumer sees it. */
 export function refusalOfHandle(
-  reason: "malformed" | "wrongStep" | "expired" | "spent",
+  reason: "malformed" | "wrongStep" | "foreign" | "expired" | "spent" | "unverifiable",
   expected: "MfaRequired" | "Pending",
 ): GatewayFailure {
   switch (reason) {
     case "malformed":
     case "wrongStep":
+    // Another consumer's handle reads as no handle at all: nothing says whose it is.
+    case "foreign":
       return new InvalidInputError([
         { path: ["input", "handle"], message: `is not a handle from ${expected}` },
       ]);
@@ -183,6 +186,13 @@ export function refusalOfHandle(
         code: "SESSION_EXPIRED",
         message:
           "This MFA handle was already used: each answers once. Use the handle of the latest MfaRequired, or start again with authorize.",
+        retryable: false,
+      });
+    case "unverifiable":
+      return new SessionError({
+        code: "SESSION_EXPIRED",
+        message:
+          "The gateway can no longer tell whether this MFA handle was used (the store of single-use markers restarted empty since it was issued), so it sends nothing: start again with authorize.",
         retryable: false,
       });
   }

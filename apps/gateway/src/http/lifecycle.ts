@@ -1,3 +1,4 @@
+import net from "node:net";
 import type { GatewayConfig } from "../config/index.js";
 import { createGateway } from "../gateway.js";
 import { ObservabilityListenError, startObservability } from "../observability/index.js";
@@ -18,9 +19,12 @@ function fatal(message: string): never {
 }
 
 /**
- * Serves the gateway in this process until SIGTERM or SIGINT, then drains: /ready answers 503, the
- * listener closes, requests in flight get up to GATEWAY_SHUTDOWN_GRACE_MS to finish, and the process
- * exits 0 (or 1 when the grace ran out).
+ * Serves the gateway in this process until SIGTERM or SIGINT, then drains without losing a caller:
+ * /ready answers 503, the listener closes (a new connection is refused before anything is sent),
+ * connections in use end with their answers, idle ones are left to their clients for
+ * GATEWAY_DRAIN_DELAY_MS, requests in flight get up to GATEWAY_SHUTDOWN_GRACE_MS to finish, and the
+ * process exits 0 as soon as the last connection ends (or 1 when the grace ran out, after logging every
+ * call to Flinks it abandons).
  */
 export async function serve(config: GatewayConfig): Promise<void> {
   const observability = await startObservability(config);
@@ -65,12 +69,17 @@ export async function serve(config: GatewayConfig): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    // /ready answers 503 from now on, and open subscriptions end after their current poll.
     gateway.startDraining();
     logger.info(
-      { signal, graceMs: config.shutdownGraceMs },
+      { signal, graceMs: config.shutdownGraceMs, drainDelayMs: config.drainDelayMs },
       "stopping: no new connections, finishing requests in flight",
     );
     const force = setTimeout(() => {
+      // Calls Flinks may still act on while no one will hear its answer: each is a line to reconcile.
+      for (const call of gateway.inFlightCalls()) {
+        logger.error({ ...call, reason: "shutdown" }, "upstream answer not delivered");
+      }
       logger.error(
         { graceMs: config.shutdownGraceMs },
         "requests still running after the grace period: exiting anyway",
@@ -78,20 +87,31 @@ export async function serve(config: GatewayConfig): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     force.unref();
-    // A keep-alive socket that is busy now becomes idle after its response and would hold close()
-    // open until its client hangs up: answers say `Connection: close`, and idle sockets are closed as
-    // soon as they appear.
+    // Answers from now on say `Connection: close`, so a connection in use ends with its answer.
     server.on("request", (_request, response) => response.setHeader("connection", "close"));
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
-    sweep.unref();
-    server.close(async () => {
+    let sweep: NodeJS.Timeout | undefined;
+    // No new connections: a balancer's attempt is refused before anything is sent, which it may retry
+    // on another replica. (http.Server#close would also close idle keep-alive connections at once.)
+    net.Server.prototype.close.call(server, async () => {
       clearInterval(sweep);
       await gateway.close();
       await observability.close();
       logger.info("stopped");
       process.exit(0);
     });
-    server.closeIdleConnections();
+    // An idle keep-alive connection is left to its client for the drain delay: a balancer that has not
+    // yet seen /ready fail may still send on it, and closing it under that request would lose it with
+    // nothing answered. Past the delay, every balancer has stopped sending: idle ones are closed. The
+    // delay takes at most half the grace, so that idle connections never hold the process to its end.
+    const delay = setTimeout(
+      () => {
+        server.closeIdleConnections();
+        sweep = setInterval(() => server.closeIdleConnections(), 100);
+        sweep.unref();
+      },
+      Math.min(config.drainDelayMs, config.shutdownGraceMs / 2),
+    );
+    delay.unref();
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

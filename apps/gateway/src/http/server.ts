@@ -44,6 +44,29 @@ const BAD_REQUEST = JSON.stringify({
   ],
 });
 
+/** Seconds a shed caller is told to wait: the lag of a starved loop drains in about that. */
+export const SHED_RETRY_AFTER_SECONDS = 1;
+const BUSY = JSON.stringify({
+  errors: [
+    {
+      message: "The gateway is overloaded and sent nothing to Flinks: retry shortly.",
+      extensions: { code: "GATEWAY_BUSY", retryable: true, retryAfterSeconds: SHED_RETRY_AFTER_SECONDS },
+    },
+  ],
+});
+
+/** Paths a balancer or kubelet probes: answered on a connection that is closed after the answer. */
+const PROBE_PATHS = new Set(["/health", "/ready", "/status"]);
+
+/**
+ * What Yoga's context gets from the HTTP layer (gateway.ts reads it): when the request was first seen,
+ * so that what waited in the event loop is counted in its budgets.
+ */
+export type ServerContext = {
+  /** Epoch ms. */
+  receivedAt: number;
+};
+
 /** The gateway's HTTP/1.1 server: Yoga behind a guard for malformed requests, with bounded timeouts. */
 export function createHttpServer(
   gateway: Gateway,
@@ -62,8 +85,25 @@ export function createHttpServer(
       connectionsCheckingInterval: 1_000,
     },
     (request: IncomingMessage, response: ServerResponse) => {
+      const receivedAt = Date.now();
       if (servable(request)) {
-        void gateway.yoga(request, response);
+        const path = request.url?.split("?", 1)[0] ?? "";
+        if (PROBE_PATHS.has(path)) {
+          // A probe needs no keep-alive connection, and an unauthenticated one must not hold it.
+          response.setHeader("connection", "close");
+        } else if (gateway.load.shedding()) {
+          // Cheaper than anything Yoga would do with it: the backlog drains instead of growing.
+          response.writeHead(503, {
+            "content-type": "application/json; charset=utf-8",
+            "content-length": Buffer.byteLength(BUSY),
+            "retry-after": String(SHED_RETRY_AFTER_SECONDS),
+          });
+          response.end(BUSY);
+          request.resume();
+          return;
+        }
+        const context: ServerContext = { receivedAt };
+        void gateway.yoga(request, response, context);
         return;
       }
       gateway.logger.warn(

@@ -26,7 +26,15 @@ export interface GatewayMetrics {
 
 /** The calls to Flinks, by the names logs, metrics and traces give them. */
 export type UpstreamOperation = "GenerateAuthorizeToken" | "Authorize" | "AuthorizeAsync";
-export type HandleEvent = "issued" | "opened" | "expired" | "malformed" | "wrongStep" | "replayed";
+export type HandleEvent =
+  | "issued"
+  | "opened"
+  | "expired"
+  | "malformed"
+  | "wrongStep"
+  | "foreign"
+  | "replayed"
+  | "unverifiable";
 
 export const NO_METRICS: GatewayMetrics = {
   sessionResult() {},

@@ -28,7 +28,7 @@ const ContinueAuthorizationInput = builder.inputType("ContinueAuthorizationInput
 /** Opens a Pending's handle, or says why it cannot continue. */
 function openPending(context: GatewayContext, handle: string): FlinksSession | GatewayFailure {
   if (handle.length > 4096) return refusalOfHandle("malformed", "Pending");
-  const opened = context.handles.open(handle, "pending");
+  const opened = context.handles.open(handle, "pending", context.consumer.id);
   return opened.ok ? opened.session : refusalOfHandle(opened.reason, "Pending");
 }
 

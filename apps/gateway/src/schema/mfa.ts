@@ -2,6 +2,7 @@ import { z } from "zod";
 import { refusalOfStore, SharedStoreUnavailable } from "../access/shared-store.js";
 import { settlementOf } from "../flinks/calls.js";
 import { refusalOfHandle, resultOf } from "../flinks/outcome-to-result.js";
+import { markerOf } from "../handles/seal.js";
 import { builder } from "./builder.js";
 import { hasNoNul, NO_NUL_MESSAGE } from "./input-rules.js";
 import { resultTypes } from "./session.js";
@@ -71,26 +72,27 @@ builder.mutationField("submitMfa", (t) =>
     args: { input: t.arg({ type: SubmitMfaInput, required: true }) },
     extensions: SESSION_FIELD,
     resolve: async (_root, { input }, { flinks, handles, spentHandles, limits, consumer }) => {
-      const opened = handles.open(input.handle, "mfa");
+      const opened = handles.open(input.handle, "mfa", consumer.id);
       if (!opened.ok) return refusalOfHandle(opened.reason, "MfaRequired");
       const { session } = opened;
       // Before the handle is spent: a refused call leaves it usable after the wait.
       const admission = await limits.answer(consumer, session.requestId);
       if (!admission.ok) return admission.refusal;
-      let fresh: boolean;
+      const marker = markerOf(session);
+      let verdict: Awaited<ReturnType<typeof spentHandles.spend>>;
       try {
-        fresh = await spentHandles.spend(session.id, session.expiresAt);
+        verdict = await spentHandles.spend(marker, session.expiresAt, session.epoch);
       } catch (error) {
         if (error instanceof SharedStoreUnavailable) return refusalOfStore("single-use handle markers");
         throw error;
       }
-      if (!fresh) return refusalOfHandle("spent", "MfaRequired");
+      if (verdict !== "fresh") return refusalOfHandle(verdict, "MfaRequired");
       const SecurityResponses = Object.fromEntries(
         input.responses.map(({ prompt, answers }) => [prompt, answers]),
       );
       const step = await flinks.continue(session, { RequestId: session.requestId, SecurityResponses });
       // Nothing reached Flinks: the handle may be used again.
-      if (step.kind === "busy") await spentHandles.restore(session.id);
+      if (step.kind === "busy") await spentHandles.restore(marker);
       await admission.settle(settlementOf(step));
       return resultOf(step, handles);
     },

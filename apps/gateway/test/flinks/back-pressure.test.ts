@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { AUTHORIZE, authorized, fakeUpstream, graphql, LOGIN_ID, testGateway } from "../harness.js";
+import {
+  AUTHORIZE,
+  authorized,
+  CALLER_KEY,
+  fakeUpstream,
+  graphql,
+  LOGIN_ID,
+  testGateway,
+} from "../harness.js";
 
 // The bound on concurrent upstream calls, in process: the next request past it is told at once, with a
 // typed and retryable result, instead of queueing until its deadline.
@@ -70,5 +78,29 @@ describe("FLINKS_MAX_IN_FLIGHT", () => {
     expect((await first).body.data?.authorize?.__typename).toBe("Authorized");
     expect((await second).body.data?.authorize?.__typename).toBe("Authorized");
     await gateway.close();
+  });
+});
+
+describe("admission by age", () => {
+  test("a request that arrived longer ago than the token's budget is GatewayBusyError, and nothing reaches Flinks", async () => {
+    const upstream = fakeUpstream({});
+    const gateway = testGateway(upstream, { FLINKS_TOKEN_TIMEOUT_MS: "10000" });
+    try {
+      // As if it had sat 11 s in a starved event loop before the gateway could look at it.
+      const response = await gateway.yoga.fetch(
+        "http://gateway.test/graphql",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY}` },
+          body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: LOGIN_ID } } }),
+        },
+        { receivedAt: Date.now() - 11_000 },
+      );
+      const body = (await response.json()) as { data: { authorize: Record<string, unknown> } };
+      expect(body.data.authorize).toMatchObject({ __typename: "GatewayBusyError", retryable: true });
+      expect(upstream.calls).toEqual([]);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -34,7 +34,14 @@ const refusal = (flinksCode: string | undefined, overrides: Partial<FlinksError>
   ...overrides,
 });
 
-const session: SessionLease = { token: new Secret("the-token"), mintedAt: 1_000, endpoint: "sync" };
+const session: SessionLease = {
+  id: "session-1",
+  token: new Secret("the-token"),
+  mintedAt: 1_000,
+  endpoint: "sync",
+  consumer: "key:lender",
+  round: 0,
+};
 const sealed: SessionToSeal[] = [];
 const recorder = {
   seal(toSeal: SessionToSeal) {

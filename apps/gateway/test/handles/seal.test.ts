@@ -1,12 +1,19 @@
 import { Secret } from "@flinks-authorize/client";
 import { describe, expect, it } from "vitest";
-import { createSessionHandles, type OpenResult, TOKEN_LIFETIME_MS } from "../../src/handles/seal.js";
+import {
+  createSessionHandles,
+  markerOf,
+  type OpenResult,
+  TOKEN_LIFETIME_MS,
+} from "../../src/handles/seal.js";
 
 const SECRET_KEY = "gateway-secret-key-1";
 const CUSTOMER_ID = "43387ca6-0391-4c82-857d-70d95f087ecb";
 const OTHER_CUSTOMER_ID = "0b4a1c1e-8d6f-4f5a-9e2b-3c7d8e9f0a1b";
 const REQUEST_ID = "9022abc2-8a2e-4b06-a06e-c3e5449c4d10";
 const TOKEN = "d65f1adb-8ebc-48dc-be8b-20c773ba1565";
+const CONSUMER = "key:lender";
+const SESSION = "b1c0f7f2-5d1e-4a7e-9f5c-2f0b8a9d3c41";
 
 interface Overrides {
   secretKey?: string;
@@ -27,14 +34,23 @@ const handles = (overrides: Overrides = {}) => {
   return {
     now,
     sessions,
-    open: (handle: string) => sessions.open(handle, "mfa"),
+    open: (handle: string) => sessions.open(handle, "mfa", CONSUMER),
   };
 };
 type MfaHandles = ReturnType<typeof handles>;
 
 /** Seals an MFA session whose token was minted now (by the sealer's clock). */
 const seal = (mfa: MfaHandles, requestId = REQUEST_ID, token = TOKEN, mintedAt = mfa.now()) =>
-  mfa.sessions.seal({ requestId, token: new Secret(token), endpoint: "sync", step: "mfa", mintedAt });
+  mfa.sessions.seal({
+    id: SESSION,
+    requestId,
+    token: new Secret(token),
+    endpoint: "sync",
+    step: "mfa",
+    mintedAt,
+    consumer: CONSUMER,
+    round: 0,
+  });
 
 /** Asserts an open succeeded with these values. */
 function expectOpened(result: OpenResult, requestId = REQUEST_ID, token = TOKEN) {
@@ -275,27 +291,47 @@ describe("createSessionHandles: what a handle may continue", () => {
   it("a Pending's handle does not answer MFA, and an MFA handle does not poll", () => {
     const mfa = handles();
     const pending = mfa.sessions.seal({
+      id: SESSION,
       requestId: REQUEST_ID,
       token: new Secret(TOKEN),
       endpoint: "async",
       step: "pending",
       mintedAt: Date.now(),
+      consumer: CONSUMER,
+      round: 0,
     });
-    expect(mfa.sessions.open(pending, "mfa")).toEqual({ ok: false, reason: "wrongStep" });
-    expect(mfa.sessions.open(seal(mfa), "pending")).toEqual({ ok: false, reason: "wrongStep" });
-    const opened = mfa.sessions.open(pending, "pending");
+    expect(mfa.sessions.open(pending, "mfa", CONSUMER)).toEqual({ ok: false, reason: "wrongStep" });
+    expect(mfa.sessions.open(seal(mfa), "pending", CONSUMER)).toEqual({ ok: false, reason: "wrongStep" });
+    const opened = mfa.sessions.open(pending, "pending", CONSUMER);
     expect(opened.ok && opened.session.endpoint).toBe("async");
   });
 
-  it("gives every seal its own id, the key of its single-use marker", () => {
+  it("opens for the consumer it was issued to, and for no other", () => {
     const mfa = handles();
-    const ids = new Set(
-      Array.from({ length: 50 }, () => {
-        const opened = mfa.open(seal(mfa));
-        return opened.ok ? opened.session.id : "";
-      }),
-    );
-    expect(ids.size).toBe(50);
-    expect(ids.has("")).toBe(false);
+    const handle = seal(mfa);
+    expect(mfa.sessions.open(handle, "mfa", "key:someone-else")).toEqual({ ok: false, reason: "foreign" });
+    expect(mfa.sessions.open(handle, "mfa", "token:lender")).toEqual({ ok: false, reason: "foreign" });
+    expectOpened(mfa.sessions.open(handle, "mfa", CONSUMER));
+  });
+
+  it("every handle of one challenge shares its single-use marker; the next challenge has its own", () => {
+    const mfa = handles();
+    const markers = Array.from({ length: 3 }, () => {
+      const opened = mfa.open(seal(mfa));
+      return opened.ok ? markerOf(opened.session) : "";
+    });
+    expect(new Set(markers)).toEqual(new Set([`${SESSION}:0`]));
+    const next = mfa.sessions.seal({
+      id: SESSION,
+      requestId: REQUEST_ID,
+      token: new Secret(TOKEN),
+      endpoint: "sync",
+      step: "mfa",
+      mintedAt: Date.now(),
+      consumer: CONSUMER,
+      round: 1,
+    });
+    const opened = mfa.open(next);
+    expect(opened.ok && markerOf(opened.session)).toBe(`${SESSION}:1`);
   });
 });

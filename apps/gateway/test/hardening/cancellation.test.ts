@@ -6,7 +6,7 @@ import { sleep, waitFor } from "@flinks-authorize/kit/ports";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { createGateway, type Gateway } from "../../src/gateway.js";
-import { AUTHORIZE, CALLER_KEY, LOGIN_ID } from "../harness.js";
+import { AUTHORIZE, CALLER_KEY, LOGIN_ID, logCapture } from "../harness.js";
 
 // A GraphQL caller that goes away must not leave its Flinks call running until the deadline: the
 // gateway passes the request's AbortSignal to the client, and Yoga's Node adapter (@whatwg-node/server)
@@ -15,6 +15,7 @@ import { AUTHORIZE, CALLER_KEY, LOGIN_ID } from "../harness.js";
 
 let upstream: FakeFlinks;
 let gateway: Gateway;
+const log = logCapture();
 let server: Server;
 let port = 0;
 
@@ -23,7 +24,8 @@ beforeAll(async () => {
   gateway = createGateway(
     loadConfig({
       NODE_ENV: "test",
-      LOG_LEVEL: "silent",
+      // Production's level: what an operator reconciles with must be logged there.
+      LOG_LEVEL: "warn",
       FLINKS_BASE_URL: upstream.url,
       FLINKS_SECRET_KEY: "cancellation-secret",
       GATEWAY_API_KEYS: CALLER_KEY,
@@ -31,6 +33,7 @@ beforeAll(async () => {
       FLINKS_TIMEOUT_MS: "30000",
       FLINKS_LIVE_TIMEOUT_MS: "30000",
     }),
+    { logDestination: log.destination },
   );
   server = createServer(gateway.yoga);
   server.listen(0, "127.0.0.1");
@@ -93,6 +96,18 @@ describe("caller disconnects", () => {
       const hungUp = performance.now();
       expect(await waitFor(() => abortedCalls() === 1, { timeoutMs: 1_000 })).toBe(true);
       expect(performance.now() - hungUp).toBeLessThan(1_000);
+      // Flinks may act on that Authorize with no one to hear the answer: a line to reconcile, with the ids
+      // Flinks' support and the lender's records use.
+      const undelivered = () => log.records().filter((line) => line.msg === "upstream answer not delivered");
+      expect(await waitFor(() => undelivered().length === 1, { timeoutMs: 1_000 })).toBe(true);
+      expect(undelivered()[0]).toMatchObject({
+        level: 40,
+        consumer: "key:key-1",
+        requestId: expect.any(String),
+        call: "Authorize",
+        reason: "caller gone",
+        loginId: LOGIN_ID,
+      });
     } finally {
       call.request.destroy();
     }

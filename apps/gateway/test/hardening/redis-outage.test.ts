@@ -40,7 +40,6 @@ async function unreachableRedis(env: Record<string, string>) {
     upstream,
     {
       ...LIVE_ENV,
-      FLINKS_TOKEN_POOL_SIZE: "0",
       LOG_LEVEL: "info",
       REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:${await freePort()}`,
       ...env,
@@ -80,12 +79,16 @@ describe("GATEWAY_REDIS_OUTAGE=fallback (the default): keeps serving on this pro
     expect(String(outage[0]?.msg)).toContain("fall back to this process's memory");
   });
 
-  test("an MFA handle still answers once on this process", async () => {
+  test("an MFA answer waits for the store (single-use markers fail closed): GatewayBusyError, nothing sent", async () => {
     const { ask, upstream } = await unreachableRedis({});
     const started = await ask(AUTHORIZE, { loginId: LOGIN_ID });
-    expect((await ask(SUBMIT_MFA, answer(started?.handle)))?.__typename).toBe("Authorized");
-    expect((await ask(SUBMIT_MFA, answer(started?.handle)))?.__typename).toBe("SessionError");
-    expect(answerCalls(upstream.calls)).toBe(1);
+    expect(started?.__typename).toBe("MfaRequired");
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refused = await ask(SUBMIT_MFA, answer(started?.handle));
+      expect(refused).toMatchObject({ __typename: "GatewayBusyError", retryable: true });
+      expect(String(refused?.message)).toMatch(/single-use handle markers/);
+    }
+    expect(answerCalls(upstream.calls)).toBe(0);
   });
 });
 

@@ -235,7 +235,9 @@ describe("SIGTERM", () => {
   test("an open subscription ends after its current poll, and the process exits 0 well inside the grace", async () => {
     const pending = { status: 202, body: specExample("authorize", "OPERATION_PENDING").value };
     upstream.script = (call) => (call.operation.startsWith("Authorize") ? pending : undefined);
-    const gateway = await startInstance({ FLINKS_POLL_INTERVAL_MS: "60000" });
+    // The stream's keep-alive connection is idle once it ends: a short drain delay lets the test's client
+    // (not a balancer) keep it without waiting out half the grace.
+    const gateway = await startInstance({ FLINKS_POLL_INTERVAL_MS: "60000", GATEWAY_DRAIN_DELAY_MS: "300" });
     const post = (query: string, variables: unknown, accept = "application/json") =>
       fetch(`${gateway.url}/graphql`, {
         method: "POST",
