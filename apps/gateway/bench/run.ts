@@ -8,7 +8,8 @@
 //   pnpm bench levers       the gateway with one thing changed at a time, paired with the shipped one
 //   pnpm bench armor        parse + validate of a new document, through the shipped pipeline and without it
 //   pnpm bench replicas     1 against 3 replicas behind HAProxy (needs Debian's haproxy)
-//   pnpm bench all          all five
+//   pnpm bench refusals     the CPU cost of refusing the costliest requests under the body cap
+//   pnpm bench all          all six
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,11 +18,12 @@ import { buildServer } from "../scripts/build.js";
 import { armor } from "./armor.js";
 import { fast } from "./fast.js";
 import { levers } from "./levers.js";
+import { refusals } from "./refusals.js";
 import { replicas } from "./replicas.js";
 import { loadAverage, machine, readResults, writeResults } from "./results.js";
 import { slow } from "./slow.js";
 
-const scenarios = { fast, slow, levers, armor, replicas };
+const scenarios = { fast, slow, levers, armor, refusals, replicas };
 type Name = keyof typeof scenarios;
 const DEFAULT: Name[] = ["fast", "slow", "replicas"];
 

@@ -27,7 +27,9 @@ import { useAccessLog } from "./plugins/use-access-log.js";
 import { useBodyLimit } from "./plugins/use-body-limit.js";
 import { consumerOf, useCallerAuth } from "./plugins/use-caller-auth.js";
 import { useCors } from "./plugins/use-cors.js";
+import { useInputBounds } from "./plugins/use-input-bounds.js";
 import { useOperationLimits } from "./plugins/use-operation-limits.js";
+import { useRefusalCharge } from "./plugins/use-refusal-charge.js";
 import { requestIdOf, useRequestId } from "./plugins/use-request-id.js";
 import { useScrubbedInputErrors } from "./plugins/use-scrubbed-input-errors.js";
 import { useStatus } from "./plugins/use-status.js";
@@ -177,6 +179,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         logger,
       }),
       useBodyLimit(),
+      useRefusalCharge({ charge: (request) => limits.call(consumerOf(request) ?? ANONYMOUS) }),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
       ...(config.trustedDocuments ? [useTrustedDocuments({ documents: config.trustedDocuments })] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
@@ -185,6 +188,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       ...(options.metrics ? [options.metrics.plugin] : []),
       // After the scrubber: the errors an operation span records are already free of input values.
       ...(options.tracing ? [options.tracing.plugin] : []),
+      // Last, so that the spans and metrics above see the requests it refuses.
+      useInputBounds({ hideSuggestions: production }),
       // This replica can serve: not draining, not starved of CPU. Not Flinks' health (see use-status.ts).
       useReadinessCheck({ endpoint: "/ready", check: () => !drain.signal.aborted && !load.overloaded() }),
       useStatus({

@@ -1,4 +1,5 @@
 import { createGraphQLError, type GraphQLParams, type Plugin } from "graphql-yoga";
+import { inputTooLarge, jsonWithinBounds } from "./use-input-bounds.js";
 
 /** Bodies above this get 413. The largest legitimate operation here is a few kilobytes. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -59,6 +60,8 @@ export function useBodyLimit({ maxBytes = DEFAULT_BODY_LIMIT_BYTES }: BodyLimitO
 }
 
 function parseJson(text: string): GraphQLParams {
+  // Counted before it is parsed: JSON.parse of an object packed with keys is itself the cost to avoid.
+  if (!jsonWithinBounds(text)) throw inputTooLarge();
   let params: unknown;
   try {
     params = JSON.parse(text);
@@ -76,6 +79,7 @@ function parseForm(text: string): GraphQLParams {
   const json = (name: string) => {
     const value = form.get(name);
     if (value === null || value === "") return undefined;
+    if (!jsonWithinBounds(value)) throw inputTooLarge();
     try {
       return JSON.parse(value) as Record<string, unknown>;
     } catch {

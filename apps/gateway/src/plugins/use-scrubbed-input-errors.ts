@@ -12,7 +12,7 @@ import {
  * MFA answer, and error messages reach logs and clients, so it is cut out; the path stays.
  */
 const patterns: Array<[RegExp, string]> = [
-  [/^(Variable "\$[^"]+" got invalid value) [\s\S]*?( at "[^"]*";|;)/, "$1$2"],
+  [/^(Variable "\$[^"]+" got invalid value)(?: [\s\S]*?)??( at "[^"]*";|;)/, "$1$2"],
   [/^(Variable "\$[^"]+" got invalid value) (?!at ")[\s\S]*$/, "$1."],
   [/^([\w ]+ cannot represent [\w -]*value): [\s\S]*$/, "$1."],
   [/^(Expected value of type "[^"]+"), found [\s\S]*?(;|$)/, "$1$2"],
