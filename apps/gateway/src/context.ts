@@ -1,6 +1,7 @@
 import type { Consumer } from "./access/consumers.js";
 import type { SessionLimits } from "./access/limits.js";
-import type { FlinksCalls } from "./flinks/calls.js";
+import type { FlinksCalls, RequestScope } from "./flinks/calls.js";
+import type { Followers } from "./flinks/follow.js";
 import type { SessionHandles } from "./handles/seal.js";
 import type { SpentHandles } from "./handles/single-use.js";
 import type { GatewayMetrics } from "./observability/metrics.js";
@@ -14,8 +15,12 @@ export interface GatewayContext {
   requestId: string;
   /** Who made the request (use-caller-auth.ts): what logs and limits know the caller by. */
   consumer: Consumer;
+  /** What the request's calls to Flinks are bound to: its id, consumer, arrival, signal. */
+  scope: RequestScope;
   /** This request's calls to Flinks, with its id, signal and deadlines bound in. */
   flinks: FlinksCalls;
+  /** The authorization subscription's polls, shared by the streams of one session (flinks/follow.ts). */
+  followers: Followers;
   handles: SessionHandles;
   spentHandles: SpentHandles;
   /** The abuse limits every session call is admitted by before anything reaches Flinks. */
@@ -23,12 +28,4 @@ export interface GatewayContext {
   /** Where the session fields report their results (a no-op when metrics are off). */
   metrics: GatewayMetrics;
   mode: "mock" | "live";
-  /** Cadence of the authorization subscription's polls. */
-  pollIntervalMs: number;
-  /**
-   * Aborted when the process starts draining. A subscription then ends after its current poll instead of
-   * holding the drain until the grace runs out; its consumer subscribes again with the same handle, which
-   * any replica opens.
-   */
-  draining: AbortSignal;
 }

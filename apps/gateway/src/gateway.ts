@@ -12,6 +12,7 @@ import { createTokenVerifier } from "./access/token-verifier.js";
 import type { GatewayConfig } from "./config/index.js";
 import type { GatewayContext } from "./context.js";
 import { type CallInFlight, createFlinksCalls } from "./flinks/calls.js";
+import { createFollowers, MAX_STREAMS_PER_CONSUMER } from "./flinks/follow.js";
 import { createUpstreamProbe } from "./flinks/health.js";
 import { createUpstreamSlots, type UpstreamSlots } from "./flinks/slots.js";
 import { graphiqlDefaultQuery, graphiqlDefaultTabs } from "./graphiql/examples.js";
@@ -127,8 +128,18 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const spentHandles = createSingleUse({ store, metrics });
   const limits = createSessionLimits(config.limits, { secretKey, logger, store, metrics });
   const production = config.nodeEnv === "production";
-  const mock = config.mode === "mock";
   const drain = new AbortController();
+  // A subscription ends after its current poll when the process drains, instead of holding the drain until
+  // the grace runs out; its consumer subscribes again with the same handle, which any replica opens.
+  const followers = createFollowers({
+    callsOf,
+    handles,
+    limits,
+    pollIntervalMs: config.flinks.pollIntervalMs,
+    draining: drain.signal,
+    maxStreamsPerConsumer: MAX_STREAMS_PER_CONSUMER,
+  });
+  const mock = config.mode === "mock";
   const load = monitorLoad(config.maxEventLoopLagMs);
   const upstreamReachable = createUpstreamProbe({
     baseUrl: flinks.baseUrl,
@@ -213,23 +224,24 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       const consumer = consumerOf(request) ?? ANONYMOUS;
       // Served over HTTP, the request's arrival; in process (yoga.fetch), now.
       const { receivedAt = Date.now() } = initial as Partial<ServerContext>;
+      const scope = {
+        requestId,
+        consumer: consumer.id,
+        receivedAt,
+        signal: request.signal,
+        prefer: mock ? request.headers.get("prefer") : null,
+      };
       return {
         requestId,
         consumer,
-        flinks: callsOf({
-          requestId,
-          consumer: consumer.id,
-          receivedAt,
-          signal: request.signal,
-          prefer: mock ? request.headers.get("prefer") : null,
-        }),
+        scope,
+        flinks: callsOf(scope),
+        followers,
         handles,
         spentHandles,
         limits,
         metrics,
         mode: config.mode,
-        pollIntervalMs: config.flinks.pollIntervalMs,
-        draining: drain.signal,
       };
     },
   });

@@ -62,6 +62,7 @@ const variables = z.object({
   ...callerVariables,
   ...observabilityVariables,
   GATEWAY_MAX_CONNECTIONS: env(wholeNumber(1, 1_000_000).default(8_192)),
+  GATEWAY_MAX_CONNECTIONS_PER_SOURCE: env(wholeNumber(1, 1_000_000).default(4_096)),
   GATEWAY_SHUTDOWN_GRACE_MS: env(wholeNumber(0, 3_600_000).default(DEFAULT_SHUTDOWN_GRACE_MS)),
   GATEWAY_DRAIN_DELAY_MS: env(wholeNumber(0, 600_000).default(DEFAULT_DRAIN_DELAY_MS)),
   GATEWAY_MAX_EVENT_LOOP_LAG_MS: env(wholeNumber(10, 60_000).default(1_000)),
@@ -141,6 +142,11 @@ const environment = variables
       },
       /** Client connections held at once, idle keep-alive ones included. */
       maxConnections: vars.GATEWAY_MAX_CONNECTIONS,
+      /** Of them, what one remote address may hold (behind a terminating balancer: all of them). */
+      maxConnectionsPerSource: Math.min(
+        vars.GATEWAY_MAX_CONNECTIONS_PER_SOURCE,
+        vars.GATEWAY_MAX_CONNECTIONS,
+      ),
       /** Time allowed for requests in flight after SIGTERM/SIGINT before the process exits anyway. */
       shutdownGraceMs: vars.GATEWAY_SHUTDOWN_GRACE_MS,
       /** After SIGTERM, how long idle connections are left for their clients to close first. */

@@ -135,10 +135,11 @@ const reachesBank = (request: AuthorizeAsyncRequest) =>
   "Username" in request ||
   ("MostRecentCached" in request && request.MostRecentCached === false);
 
-/** What the gateway sends that must never come back to a consumer. */
+/** What the gateway sends that must never come back to a consumer (nor reach a log through a message). */
 function secretsIn(token: Secret, request: AuthorizeAsyncRequest): string[] {
   const sent = [token.reveal()];
-  if ("Password" in request) sent.push(request.Password);
+  // The username too: Flinks' messages may name the login, and a message goes back to the consumer.
+  if ("Password" in request) sent.push(request.Password, request.Username);
   if ("SecurityResponses" in request) {
     for (const answers of Object.values(request.SecurityResponses)) sent.push(...answers);
   }

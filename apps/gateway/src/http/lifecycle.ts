@@ -36,7 +36,10 @@ export async function serve(config: GatewayConfig): Promise<void> {
     if (!(error instanceof ObservabilityListenError)) throw error;
     fatal(error.message);
   }
-  const server = createHttpServer(gateway, { maxConnections: config.maxConnections });
+  const server = createHttpServer(gateway, {
+    maxConnections: config.maxConnections,
+    maxConnectionsPerSource: config.maxConnectionsPerSource,
+  });
 
   // A port in use (or a HOST that is not this machine's) is a person's to fix, like a configuration
   // error: one line naming the variable, no stack.

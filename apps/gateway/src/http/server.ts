@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Gateway } from "../gateway.js";
+import { shareConnections } from "./connections.js";
 
 export interface HttpServerOptions {
   /** Connections held at once, idle keep-alive ones included; past it new ones are dropped. */
   maxConnections: number;
+  /** Connections one remote address may hold (http/connections.ts). @default maxConnections */
+  maxConnectionsPerSource?: number;
   /** @default HEADERS_TIMEOUT_MS */
   headersTimeoutMs?: number;
   /** @default REQUEST_TIMEOUT_MS */
@@ -72,6 +75,7 @@ export function createHttpServer(
   gateway: Gateway,
   {
     maxConnections,
+    maxConnectionsPerSource = maxConnections,
     headersTimeoutMs = HEADERS_TIMEOUT_MS,
     requestTimeoutMs = REQUEST_TIMEOUT_MS,
   }: HttpServerOptions,
@@ -122,6 +126,10 @@ export function createHttpServer(
       response.end(BAD_REQUEST);
     },
   );
-  server.maxConnections = maxConnections;
+  shareConnections(server, {
+    maxConnections,
+    perSource: maxConnectionsPerSource,
+    firstRequestMs: headersTimeoutMs,
+  });
   return server;
 }

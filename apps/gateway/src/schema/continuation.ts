@@ -1,11 +1,5 @@
 import type { GatewayContext } from "../context.js";
-import {
-  GatewayBusyError,
-  type GatewayFailure,
-  SessionError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-} from "../errors.js";
+import type { GatewayFailure } from "../errors.js";
 import { type ResultValue, refusalOfHandle, resultOf } from "../flinks/outcome-to-result.js";
 import type { FlinksSession } from "../handles/seal.js";
 import { builder } from "./builder.js";
@@ -48,53 +42,13 @@ builder.mutationField("continueAuthorization", (t) =>
   }),
 );
 
-/** Failures on the gateway's side of a poll: the next poll may well succeed, so the stream goes on. */
-const isTransient = (result: ResultValue) =>
-  result instanceof GatewayBusyError ||
-  result instanceof UpstreamTimeoutError ||
-  result instanceof UpstreamUnavailableError;
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-
-async function* pollUntilSettled(context: GatewayContext, handle: string): AsyncGenerator<ResultValue> {
+async function* followPending(context: GatewayContext, handle: string): AsyncGenerator<ResultValue> {
   const session = openPending(context, handle);
   if (session instanceof Error) {
     yield session;
     return;
   }
-  const { signal } = context.flinks;
-  // The subscriber went away, or the process is draining: the pause between polls ends at once.
-  const stopped = AbortSignal.any([signal, context.draining]);
-  let requestId = session.requestId;
-  while (!stopped.aborted) {
-    const result = resultOf(await context.flinks.poll(session, requestId), context.handles);
-    if (isTransient(result)) {
-      context.flinks.log.warn({ result: result.constructor.name }, "poll failed; polling on");
-    } else {
-      yield result;
-      if (!("kind" in result) || result.kind !== "pending") return;
-      requestId = result.requestId;
-    }
-    if (Date.now() + context.pollIntervalMs >= session.expiresAt) {
-      yield new SessionError({
-        code: "SESSION_EXPIRED",
-        message: "The session's token expires before the next poll: start again with authorize.",
-        retryable: false,
-      });
-      return;
-    }
-    await pause(context.pollIntervalMs, stopped);
-  }
+  yield* context.followers.follow(session, context.scope, context.consumer);
 }
 
 builder.subscriptionType({});
@@ -108,10 +62,10 @@ builder.subscriptionField("authorization", (t) =>
       description: "One step of a pending session: Pending while Flinks works, then its final result.",
     },
     description:
-      "Follow a Pending to its end over server-sent events: the gateway polls AuthorizeAsync every FLINKS_POLL_INTERVAL_MS and sends each result, ending after the first that is not Pending, or when the session's token expires.",
+      "Follow a Pending to its end over server-sent events: the gateway polls AuthorizeAsync every FLINKS_POLL_INTERVAL_MS (one poll per session, however many streams follow it) and sends each result, ending after the first that is not Pending, or when the session's token expires.",
     args: { handle: t.arg.string({ required: true, description: "Pending.handle." }) },
     extensions: SESSION_FIELD,
-    subscribe: (_root, { handle }, context) => pollUntilSettled(context, handle),
+    subscribe: (_root, { handle }, context) => followPending(context, handle),
     resolve: (result) => result as ResultValue,
   }),
 );

@@ -132,6 +132,23 @@ describe("references between the objects", () => {
     expect(JSON.stringify(only(base.documents, "Service"))).not.toContain("metrics");
   });
 
+  it("the metrics port admits only the scraper; the GraphQL port anyone", () => {
+    const policy = only(base.documents, "NetworkPolicy") as Json;
+    expect(policy.spec.podSelector.matchLabels).toEqual(GATEWAY_POD);
+    expect(policy.spec.policyTypes).toEqual(["Ingress"]);
+    const rules = policy.spec.ingress as Json[];
+    const portsOf = (rule: Json) => (rule.ports as Json[]).map((port) => port.port);
+    const metrics = rules.filter((rule) => portsOf(rule).includes("metrics"));
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]?.from?.length).toBeGreaterThan(0);
+    expect(metrics[0]?.from.every((peer: Json) => peer.podSelector && peer.namespaceSelector)).toBe(true);
+    // No rule without `from` opens the metrics port; the GraphQL port's rule opens nothing else.
+    const open = rules.filter((rule) => rule.from === undefined);
+    expect(open.flatMap(portsOf)).toEqual(["http"]);
+    const named = (container.ports as Json[]).map((port) => port.name);
+    expect(named).toEqual(expect.arrayContaining(["http", "metrics"]));
+  });
+
   it("the HPA scales this Deployment; the Deployment starts at the HPA's minimum", () => {
     const hpa = only(base.documents, "HorizontalPodAutoscaler").spec;
     expect(hpa.scaleTargetRef).toEqual({

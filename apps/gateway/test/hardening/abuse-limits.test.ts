@@ -95,6 +95,29 @@ describe("one end user: a few live attempts an hour, fewer when they fail", () =
     expect(authorizeCalls()).toBe(3);
   });
 
+  // Each of these once got a fresh budget of its own: a bank reads them all as one login.
+  test.each([
+    ["full-width letters", "ｖｉｃｔｉｍ"],
+    ["a zero-width space", "vic\u200btim"],
+    ["a zero-width joiner", "vic\u200dtim"],
+    ["a soft hyphen", "vic\u00adtim"],
+    ["a byte-order mark", "\ufeffvictim"],
+    ["combining marks", "vi\u0301cti\u0308m"],
+    ["a precomposed accent", "víctim"],
+    ["a dotless i", "vıctım"],
+    ["a capital I with a dot", "VİCTİM"],
+    ["an internal space", "vic tim"],
+    ["a no-break space", "vic\u00a0tim"],
+    ["Cyrillic look-alikes", "vісtіm"],
+  ])("%s fold into the same end user's budget", async (_, variant) => {
+    const { authorize, authorizeCalls } = limitedGateway(() => invalidPassword);
+    for (let attempt = 0; attempt < 2; attempt++) await authorize(login("victim"));
+    await authorize(login(JSON.parse(`"${variant}"`)));
+    await authorize(login(JSON.parse(`"${variant}"`)));
+    // Two attempts at 4 points each leave 2 of 10: the variant is refused as the same end user.
+    expect(authorizeCalls()).toBe(3);
+  });
+
   test("a real user who mistypes twice still gets in on the third try", async () => {
     let attempt = 0;
     const { authorize } = limitedGateway(() =>

@@ -107,6 +107,18 @@ const scenarios: Array<[string, () => ReturnType<typeof harness>, Record<string,
   ["MFA answer echoed back in an HTML error", () => harness(mfaThen({ status: 500, raw: "" }), undefined)],
   ["Authorize echoes the request in an HTML 500", () => harness(echoRequest)],
   [
+    "a documented refusal whose Message quotes the username",
+    () =>
+      harness((call) => ({
+        status: 401,
+        body: {
+          HttpStatusCode: 401,
+          FlinksCode: "INVALID_PASSWORD",
+          Message: `The password of ${String(call.body?.Username)} is wrong`,
+        },
+      })),
+  ],
+  [
     "Authorize echoes the request in a schema-breaking 200",
     () =>
       harness((call) => ({

@@ -96,6 +96,7 @@ describe.skipIf(!KUBECTL)("kubectl kustomize", () => {
       `ConfigMap/${configMap.metadata.name}`,
       "Deployment/flinks-authorize-gateway",
       "HorizontalPodAutoscaler/flinks-authorize-gateway",
+      "NetworkPolicy/flinks-authorize-gateway",
       "PodDisruptionBudget/flinks-authorize-gateway",
       "Service/flinks-authorize-gateway",
     ]);
