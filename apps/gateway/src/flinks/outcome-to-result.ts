@@ -86,9 +86,22 @@ export function errorFromTransport(outcome: TransportFailure): GatewayFailure {
     case "aborted":
       return new UpstreamUnavailableError(outcome.message);
     case "unexpectedResponse":
+      // Flinks' edge (a balancer, a CDN, a gateway in front of it) answers for Flinks when Flinks cannot:
+      // an overload or an outage, not a broken contract. The caller may retry it unchanged.
+      if (isEdgeRefusal(outcome)) {
+        return new UpstreamUnavailableError(`Flinks is unavailable (HTTP ${outcome.status}); retry shortly.`);
+      }
       return new UpstreamContractError(outcome.message);
   }
 }
+
+/**
+ * An answer with which an HTTP edge says "not now": 429, or a 5xx that is not Flinks' own JSON (a status
+ * the contract does not list, or an error page). A JSON body that breaks the schema, or an answer too
+ * large to read, is a broken contract whatever its status.
+ */
+const isEdgeRefusal = ({ status, reason }: Extract<TransportFailure, { kind: "unexpectedResponse" }>) =>
+  (status === 429 || status >= 500) && (reason === "undocumentedStatus" || reason === "notJson");
 
 /** A token that could not be minted. A refusal means the gateway's secret key is wrong: operators must act. */
 export function resultFromTokenFailure(outcome: TokenFailure): GatewayFailure {

@@ -52,7 +52,7 @@ const cases: Array<[string, { token?: Fault; authorize?: Fault; slowMs?: number 
   ],
   ["the connection resets mid-body", { authorize: "resetMidBody" }, "UpstreamUnavailableError"],
   ["the connection drops before an answer", { authorize: "destroyBeforeAnswer" }, "UpstreamUnavailableError"],
-  ["the body is HTML, not JSON", { authorize: "notJson" }, "UpstreamContractError"],
+  ["an edge answers an HTML 502 for Flinks", { authorize: "notJson" }, "UpstreamUnavailableError"],
   ["the body breaks the schema", { authorize: "schemaBreaking" }, "UpstreamContractError"],
   ["Flinks rejects the authorize token", { authorize: "rejectedToken" }, "GatewayAccessDeniedError"],
   ["Flinks rejects the secret key", { token: "rejectedToken" }, "GatewayAccessDeniedError"],

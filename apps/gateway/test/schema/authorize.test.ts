@@ -220,7 +220,16 @@ describe("authorize: upstream failures are typed results", () => {
       "UpstreamContractError",
       false,
     ],
-    ["a non-JSON body", { status: 500, raw: "<html>bad gateway</html>" }, "UpstreamContractError", false],
+    ["a non-JSON body", { status: 200, raw: "<html>welcome</html>" }, "UpstreamContractError", false],
+    [
+      "an edge's error page",
+      { status: 500, raw: "<html>bad gateway</html>" },
+      "UpstreamUnavailableError",
+      true,
+    ],
+    ["an edge's 503", { status: 503, raw: "Service Unavailable" }, "UpstreamUnavailableError", true],
+    ["an edge's 429", { status: 429, body: { message: "slow down" } }, "UpstreamUnavailableError", true],
+    ["an edge's 502", { status: 502, raw: "" }, "UpstreamUnavailableError", true],
   ] as const)("%s → %s", async (_, answer, typename, retryable) => {
     const { result } = await authorizeWith(answer);
     expect(result).toMatchObject({ __typename: typename, code: null, retryable });

@@ -198,7 +198,7 @@ describe("the authorization subscription", () => {
         { status: 401, body: { HttpStatusCode: 401, FlinksCode: "INVALID_PASSWORD", Message: "no" } },
         "InvalidCredentialsError",
       ],
-      [{ status: 503, raw: "<html>busy</html>" }, "UpstreamContractError"],
+      [{ status: 200, body: { HttpStatusCode: 200 } }, "UpstreamContractError"],
     ] as const) {
       const upstream = fakeUpstream({ authorize: () => pending(), authorizeAsync: () => answer });
       const gateway = testGateway(upstream, { FLINKS_POLL_INTERVAL_MS: "100" });
