@@ -9,7 +9,8 @@
 //   pnpm bench armor        parse + validate of a new document, through the shipped pipeline and without it
 //   pnpm bench replicas     1 against 3 replicas behind HAProxy (needs Debian's haproxy)
 //   pnpm bench refusals     the CPU cost of refusing the costliest requests under the body cap
-//   pnpm bench all          all six
+//   pnpm bench profile      the gateway's CPU per authorization by layer, under --cpu-prof
+//   pnpm bench all          all seven
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,12 +19,13 @@ import { buildServer } from "../scripts/build.js";
 import { armor } from "./armor.js";
 import { fast } from "./fast.js";
 import { levers } from "./levers.js";
+import { profile } from "./profile.js";
 import { refusals } from "./refusals.js";
 import { replicas } from "./replicas.js";
 import { loadAverage, machine, readResults, writeResults } from "./results.js";
 import { slow } from "./slow.js";
 
-const scenarios = { fast, slow, levers, armor, refusals, replicas };
+const scenarios = { fast, slow, levers, armor, refusals, profile, replicas };
 type Name = keyof typeof scenarios;
 const DEFAULT: Name[] = ["fast", "slow", "replicas"];
 
