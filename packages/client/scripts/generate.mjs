@@ -75,22 +75,29 @@ for (const pathItem of Object.values(spec.paths)) {
 const exportsMap = Object.fromEntries(
   [...schemaNames].sort().map((name) => [`validate${name}`, `${docId}#/components/schemas/${name}`]),
 );
-// Ajv's "ESM" output still calls require() for its runtime helpers (ucs2length for minLength): turn each
-// into a static import, so the file is plain ESM that Node and bundlers follow.
+// Ajv's "ESM" output still calls require() for its runtime helpers (ucs2length for minLength): each call
+// becomes a name bound below.
 const runtimeImports = new Map();
 const standalone = standaloneCode(ajv, exportsMap).replace(/require\("([^"]+)"\)/g, (_, specifier) => {
   if (!runtimeImports.has(specifier)) runtimeImports.set(specifier, `ajvRuntime${runtimeImports.size}`);
   return runtimeImports.get(specifier);
 });
-// Ajv's helpers are CommonJS with __esModule: Node's default import is module.exports, a bundler's may be
-// exports.default. The binding is shaped like module.exports either way, as the generated code expects.
-const importLines = [...runtimeImports]
-  .map(
-    ([specifier, name]) =>
-      `import * as ${name}Module from "${specifier}.js";\n` +
-      `const ${name} = { default: ${name}Module.default?.default ?? ${name}Module.default };\n`,
-  )
-  .join("");
+// Ajv's runtime helpers (ucs2length for minLength) are inlined, so that the published client needs no
+// Ajv at run time: each is a small CommonJS module of its own, run here in a function scope. One that
+// needs another module would not be self-contained: the generator stops rather than inline half of it.
+const inlined = await Promise.all(
+  [...runtimeImports].map(async ([specifier, name]) => {
+    const source = (await readFile(require.resolve(specifier), "utf8")).replace(
+      /^\/\/# sourceMappingURL=.*$/m,
+      "",
+    );
+    if (/\brequire\(/.test(source.replace(/\.code = .*$/gm, ""))) {
+      throw new Error(`${specifier} requires another module: it cannot be inlined as it is`);
+    }
+    return `const ${name} = (() => {\n  const exports = {};\n${source}\n  return exports;\n})();\n`;
+  }),
+);
+const importLines = inlined.join("");
 await writeFile(`${outDir}validators.js`, `${banner}// @ts-nocheck\n${importLines}${standalone}\n`);
 
 const declarations = [

@@ -1,8 +1,8 @@
 import createClient from "openapi-fetch";
+import { flinksError, flinksName, readAnswer, type SessionOperation } from "./answers.js";
 import { INSTANCE_PATTERN, UUID_PATTERN } from "./constants.js";
-import { isRetryable } from "./flinks-codes.js";
+import { assertTimeout, withDeadline } from "./deadline.js";
 import type { components, paths } from "./generated/openapi.js";
-import { responseValidators } from "./generated/response-validators.js";
 import {
   type Validator,
   validateAuthorizeAsyncRequest,
@@ -16,13 +16,7 @@ import type {
   UnexpectedResponse,
 } from "./outcomes.js";
 import { asSecret, type Secret } from "./secret.js";
-import {
-  capResponses,
-  createKeepAliveFetch,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  ResponseTooLargeError,
-  WireRequest,
-} from "./transport.js";
+import { capResponses, createKeepAliveFetch, DEFAULT_MAX_RESPONSE_BYTES } from "./transport.js";
 
 type Body = components["schemas"]["AuthorizeRequest"];
 type Shared = Pick<Body, "MostRecentCached" | "Language" | "Save" | "Tag">;
@@ -142,19 +136,14 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   assertTimeout(defaultTimeoutMs);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  // A caller's fetch gets standard Requests and its answers capped here; the default transport caps its
-  // own, and also takes the lighter WireRequest.
+  // A caller's fetch gets its answers capped here; the default transport caps its own.
   const callerFetch = options.fetch;
   const ownTransport = callerFetch
     ? undefined
     : createKeepAliveFetch({ maxResponseBytes, connections: options.connections });
   const http = callerFetch
     ? createClient<paths>({ baseUrl, fetch: capResponses(callerFetch, maxResponseBytes) })
-    : createClient<paths>({
-        baseUrl,
-        fetch: ownTransport,
-        Request: WireRequest as unknown as typeof Request,
-      });
+    : createClient<paths>({ baseUrl, fetch: ownTransport });
   const path = { customerId };
   /** What both calls send besides the body: the credential (never overridable), and a raw text answer. */
   const requestInit = (credential: Secret, callOptions: CallOptions, signal: AbortSignal) => ({
@@ -244,171 +233,5 @@ export function createFlinksClient(options: FlinksClientOptions): FlinksClient {
       openSession("authorizeAsync", validateAuthorizeAsyncRequest, token, request, callOptions, (init) =>
         http.POST("/v3/{customerId}/BankingServices/AuthorizeAsync", { ...init, body: request }),
       ),
-  };
-}
-
-type Validators = typeof responseValidators;
-type SessionOperation = "authorize" | "authorizeAsync";
-/** Flinks' own name of each operation, for messages. */
-const flinksName: Record<SessionOperation, string> = {
-  authorize: "Authorize",
-  authorizeAsync: "AuthorizeAsync",
-};
-/** A documented answer of each operation in `Op` (distributed, so a union of operations narrows too). */
-type Documented<Op extends keyof Validators> = Op extends keyof Validators
-  ? {
-      [S in keyof Validators[Op]]: {
-        kind: "documented";
-        status: S;
-        body: Validators[Op][S] extends (data: unknown) => data is infer T ? T : never;
-      };
-    }[keyof Validators[Op]]
-  : never;
-
-/** Checks an answer against the contract: a documented status, a JSON body, and that status' schema. */
-function readAnswer<Op extends keyof Validators>(
-  operation: Op,
-  response: Response,
-  raw: unknown,
-): Documented<Op> | UnexpectedResponse {
-  const { status } = response;
-  const validators: Partial<Record<number, (data: unknown) => boolean>> = responseValidators[operation];
-  const validate = validators[status];
-  if (!validate) {
-    return unexpected(
-      status,
-      "undocumentedStatus",
-      `Flinks answered HTTP ${status}, which ${operation} does not document.`,
-    );
-  }
-  let body: unknown = raw;
-  if (typeof raw === "string" || raw === undefined) {
-    try {
-      body = JSON.parse(raw ?? "");
-    } catch {
-      return unexpected(status, "notJson", `Flinks answered HTTP ${status} with a body that is not JSON.`);
-    }
-  }
-  if (!validate(body)) {
-    const issue = (validate as { errors?: ReadonlyArray<{ instancePath: string; message?: string }> | null })
-      .errors?.[0];
-    const where = issue?.instancePath || "the body";
-    return unexpected(
-      status,
-      "schemaMismatch",
-      `Flinks answered HTTP ${status} with a body that breaks the contract: ${where} ${issue?.message ?? "is invalid"}.`,
-    );
-  }
-  return { kind: "documented", status, body } as Documented<Op>;
-}
-
-function flinksError(status: number, body: components["schemas"]["FlinksError"]): FlinksError {
-  const flinksCode = body.FlinksCode;
-  return {
-    kind: "flinksError",
-    status,
-    flinksCode,
-    message: body.Message ?? `Flinks answered HTTP ${status}${flinksCode ? ` (${flinksCode})` : ""}.`,
-    requestId: body.RequestId,
-    retryable: isRetryable(flinksCode, status),
-    body,
-  };
-}
-
-const unexpected = (
-  status: number,
-  reason: UnexpectedResponse["reason"],
-  message: string,
-): UnexpectedResponse => ({
-  kind: "unexpectedResponse",
-  status,
-  reason,
-  message,
-});
-
-/** The longest delay `setTimeout` honours. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-function assertTimeout(timeoutMs: number): void {
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
-    throw new RangeError(`timeoutMs must be a positive whole number of milliseconds, got ${timeoutMs}.`);
-  }
-}
-
-/**
- * Runs one call under a fresh deadline combined with the caller's signal, and turns whatever it throws
- * into a typed failure. The timer is cleared when the call settles, so no timer outlives its call.
- */
-async function withDeadline<T>(
-  options: CallOptions,
-  defaultTimeoutMs: number,
-  call: (signal: AbortSignal) => Promise<T>,
-): Promise<T | TransportFailure> {
-  const relative = options.timeoutMs ?? (options.deadline === undefined ? defaultTimeoutMs : undefined);
-  if (relative !== undefined) assertTimeout(relative);
-  if (options.deadline !== undefined && !Number.isFinite(options.deadline)) {
-    throw new RangeError(`deadline must be epoch milliseconds, got ${options.deadline}.`);
-  }
-  const untilDeadline = options.deadline === undefined ? undefined : Math.ceil(options.deadline - Date.now());
-  const timeoutMs = Math.min(relative ?? MAX_TIMER_MS, untilDeadline ?? MAX_TIMER_MS, MAX_TIMER_MS);
-  if (timeoutMs <= 0) {
-    return { kind: "timeout", timeoutMs: 0, message: "The deadline passed before the call was sent." };
-  }
-  const callerSignal = options.signal;
-  if (callerSignal?.aborted) return { kind: "aborted", message: "The call was aborted before it started." };
-
-  const controller = new AbortController();
-  let timedOut = false;
-  let rejectOnAbort: (reason: unknown) => void = () => {};
-  // The deadline holds even over a fetch that ignores its signal: the call is raced against it.
-  const aborted = new Promise<never>((_, reject) => {
-    rejectOnAbort = reject;
-  });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException(`No complete answer within ${timeoutMs} ms.`, "TimeoutError"));
-  }, timeoutMs);
-  const onAbort = () => rejectOnAbort(controller.signal.reason);
-  controller.signal.addEventListener("abort", onAbort, { once: true });
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-  try {
-    return await Promise.race([call(controller.signal), aborted]);
-  } catch (error) {
-    if (timedOut)
-      return { kind: "timeout", timeoutMs, message: `Flinks did not answer within ${timeoutMs} ms.` };
-    if (callerSignal?.aborted) return { kind: "aborted", message: "The call was aborted by its caller." };
-    if (error instanceof ResponseTooLargeError) {
-      return unexpected(
-        error.status,
-        "tooLarge",
-        `Flinks answered HTTP ${error.status} with a body over the ${error.limit}-byte limit.`,
-      );
-    }
-    return networkError(error);
-  } finally {
-    clearTimeout(timer);
-    controller.signal.removeEventListener("abort", onAbort);
-    callerSignal?.removeEventListener("abort", onCallerAbort);
-  }
-}
-
-/**
- * Keeps only the system error code of a thrown fetch error. Messages of nested causes can quote the
- * request, so none of them is copied.
- */
-function networkError(error: unknown): TransportFailure {
-  let code: string | undefined;
-  for (let at: unknown = error, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) {
-    const candidate = (at as { code?: unknown }).code;
-    if (typeof candidate === "string" && /^[A-Z][A-Z0-9_]+$/.test(candidate)) {
-      code = candidate;
-      break;
-    }
-  }
-  return {
-    kind: "networkError",
-    code,
-    message: code ? `Could not reach Flinks (${code}).` : "Could not reach Flinks.",
   };
 }

@@ -74,88 +74,14 @@ export interface KeepAliveFetch {
   close(): Promise<void>;
 }
 
-/**
- * What openapi-fetch builds for each call when this transport carries it (its `Request` option): the
- * URL, method, headers, body and signal it sets, and nothing else. A WHATWG `Request` would add a body
- * stream, header guards and URL parsing that neither side uses; on Node 20 that machinery, with its
- * `Response` twin, was a third of the client's cost per call (README, "Why this HTTP client").
- */
-export class WireRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: string | undefined;
-  readonly signal: AbortSignal | undefined;
-
-  constructor(
-    url: string,
-    init: { method?: string; headers?: Headers; body?: unknown; signal?: AbortSignal | null },
-  ) {
-    this.url = url;
-    this.method = init.method ?? "GET";
-    this.headers = init.headers ?? new Headers();
-    if (init.body !== undefined && typeof init.body !== "string") {
-      throw new TypeError("WireRequest carries string bodies only (openapi-fetch's JSON serializer).");
-    }
-    this.body = init.body;
-    this.signal = init.signal ?? undefined;
-  }
-}
-
-/**
- * A fully read answer with every member openapi-fetch 0.17's response handling may touch
- * (`packages/openapi-fetch/src/index.js`: `status`, `ok`, `headers.get`, `body` for `parseAs: "stream"`,
- * and `text`/`json`/`blob`/`arrayBuffer` for the other `parseAs`), over bytes already in memory.
- * `test/wire-response.test.ts` records what openapi-fetch reads and fails on anything missing here.
- */
-export class WireResponse {
-  readonly ok: boolean;
-
-  constructor(
-    readonly status: number,
-    readonly statusText: string,
-    readonly headers: { get(name: string): string | null },
-    /** Null for a status that has no body (204, 304, …) or an answer to HEAD. */
-    private readonly bytes: Bytes | null,
-  ) {
-    this.ok = status >= 200 && status < 300;
-  }
-
-  get body(): ReadableStream<Uint8Array> | null {
-    return this.bytes && (new Blob([this.bytes]).stream() as ReadableStream<Uint8Array>);
-  }
-
-  async text(): Promise<string> {
-    // TextDecoder drops a leading byte-order mark, as Response.text() does.
-    return this.bytes ? new TextDecoder().decode(this.bytes) : "";
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = this.bytes ?? new Uint8Array();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  async blob(): Promise<Blob> {
-    return new Blob(this.bytes ? [this.bytes] : [], { type: this.headers.get("content-type") ?? "" });
-  }
-}
-
-/** Reads undici's raw header record the way `Headers.get` would. */
-const headerReader = (raw: Record<string, string | string[] | undefined>) => ({
-  get: (name: string): string | null => {
-    const value = raw[name.toLowerCase()];
-    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-  },
-});
+/** A standard Response over bytes already read (a body only where the status and method allow one). */
+const answerOf = (status: number, statusText: string, headers: Headers, bytes: Bytes | null) =>
+  new Response(bytes, { status, statusText, headers });
 
 /**
  * Wraps a caller's fetch so that what the client reads of its answers is capped as well: the body is read
- * here, at most `maxResponseBytes` of it, and handed to openapi-fetch as a WireResponse. A declared
- * Content-Length over the cap is refused without reading; either way the body is cancelled.
+ * here, at most `maxResponseBytes` of it, and handed on as a standard Response over those bytes. A
+ * declared Content-Length over the cap is refused without reading; either way the body is cancelled.
  */
 export function capResponses(
   fetch: (request: Request) => Promise<Response>,
@@ -167,14 +93,14 @@ export function capResponses(
     const { status, statusText, headers, body } = response;
     if (body === null || NULL_BODY_STATUS.has(status) || request.method === "HEAD") {
       body?.cancel().catch(noop);
-      return new WireResponse(status, statusText, headers, null) as unknown as Response;
+      return answerOf(status, statusText, headers, null);
     }
     if (declaresMoreThan(headers.get("content-length"), maxResponseBytes)) {
       body.cancel().catch(noop);
       throw new ResponseTooLargeError(status, maxResponseBytes);
     }
     const bytes = await readCapped(chunksOf(body), status, maxResponseBytes);
-    return new WireResponse(status, statusText, headers, bytes) as unknown as Response;
+    return answerOf(status, statusText, headers, bytes);
   };
 }
 
@@ -187,10 +113,10 @@ export interface KeepAliveFetchOptions extends Agent.Options {
 }
 
 /**
- * The default HTTP client under openapi-fetch: undici 7's `Agent.request()` with a keep-alive pool,
- * adapted to the fetch signature. It takes a WHATWG `Request` (then answers a WHATWG `Response`) or, on
- * the client's own calls, a `WireRequest`. Measured on Node 20 against its built-in fetch and other
- * candidates (README, "Why this HTTP client").
+ * The default HTTP client under openapi-fetch: a standard `fetch(request)` over undici 7's
+ * `Agent.request()` with a keep-alive pool: a WHATWG `Request` in, a WHATWG `Response` out, as
+ * openapi-fetch's documented `fetch` option takes. Chosen over undici's own `fetch` and Node's built-in
+ * one by measured CPU per call (docs/spec-and-client/client.md, "Why this HTTP client").
  *
  * Deliberate differences from fetch: redirects are not followed (a 3xx must not carry flinks-auth-key
  * to another host, and surfaces as an undocumented status); no Accept-Encoding is sent, so bodies
@@ -216,18 +142,13 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
   }
   const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0, ...agentOptions });
 
-  const keepAliveFetch = async (request: Request | WireRequest): Promise<Response> => {
+  const keepAliveFetch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const body =
-      request instanceof WireRequest
-        ? request.body
-        : request.body
-          ? Buffer.from(await request.arrayBuffer())
-          : undefined;
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const answer = await dispatcher.request({
       origin: url.origin,
       path: url.pathname + url.search,
@@ -250,18 +171,15 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
       // The listener keeps the abort error that a destroy emits from going unhandled.
       bytes = await readCapped(answer.body.on("error", noop), status, maxResponseBytes);
     }
-    if (request instanceof WireRequest) {
-      return new WireResponse(status, statusText, headerReader(answer.headers), bytes) as unknown as Response;
-    }
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
       else if (value !== undefined) responseHeaders.append(name, value);
     }
-    return new Response(bytes, { status, statusText, headers: responseHeaders });
+    return answerOf(status, statusText, responseHeaders, bytes);
   };
 
-  return Object.assign(keepAliveFetch as (request: Request) => Promise<Response>, {
+  return Object.assign(keepAliveFetch, {
     close: () => dispatcher.close(),
   });
 }

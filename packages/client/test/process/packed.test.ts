@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,6 +83,39 @@ afterAll(async () => {
 });
 
 describe("the packed @flinks-authorize/client", () => {
+  test("carries its README, LICENSE and license field, and installs only what it runs", async () => {
+    const listing = await run("tar", ["-tzf", tarball], packageDir);
+    expect(listing.split("\n")).toEqual(expect.arrayContaining(["package/README.md", "package/LICENSE"]));
+    const installed = JSON.parse(
+      await readFile(
+        join(scratch, "consumer", "node_modules", "@flinks-authorize", "client", "package.json"),
+        "utf8",
+      ),
+    ) as { license?: string; dependencies?: Record<string, string> };
+    expect(installed.license).toBe("MIT");
+    expect(Object.keys(installed.dependencies ?? {}).sort()).toEqual(["openapi-fetch", "undici"]);
+    // No Ajv at run time: its one helper is inlined in the generated validators.
+    expect(await readdir(join(scratch, "consumer", "node_modules"))).not.toContain("ajv");
+  });
+
+  test("the README's example compiles as pasted, against the packed declarations", async () => {
+    const readme = await readFile(join(packageDir, "README.md"), "utf8");
+    const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain("baseUrl");
+    const consumerDir = join(scratch, "consumer");
+    await mkdir(join(consumerDir, "readme"), { recursive: true });
+    await writeFile(join(consumerDir, "readme", "example.ts"), example ?? "");
+    await writeFile(
+      join(consumerDir, "readme", "tsconfig.json"),
+      JSON.stringify({
+        extends: "../tsconfig.json",
+        include: ["example.ts"],
+        compilerOptions: { noEmit: true },
+      }),
+    );
+    await run(process.execPath, [tsc, "-p", "readme"], consumerDir);
+  });
+
   test("publint finds nothing to report, suggestions included", async () => {
     const output = await run(bin("publint"), ["run", tarball, "--strict"], packageDir);
     expect(output).toContain("All good!");
