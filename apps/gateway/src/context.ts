@@ -29,3 +29,12 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   mode: "mock" | "live";
 }
+
+/**
+ * What Yoga's context gets from the HTTP layer (http/server.ts), which gateway.ts reads: when the request
+ * was first seen, so that what waited in the event loop is counted in its budgets.
+ */
+export type ServerContext = {
+  /** Epoch ms. */
+  receivedAt: number;
+};

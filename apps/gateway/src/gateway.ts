@@ -10,7 +10,7 @@ import { createSessionLimits } from "./access/limits.js";
 import { connectSharedStore } from "./access/shared-store.js";
 import { createTokenVerifier } from "./access/token-verifier.js";
 import type { GatewayConfig } from "./config/index.js";
-import type { GatewayContext } from "./context.js";
+import type { GatewayContext, ServerContext } from "./context.js";
 import { type CallInFlight, createFlinksCalls } from "./flinks/calls.js";
 import { createFollowers, MAX_STREAMS_PER_CONSUMER } from "./flinks/follow.js";
 import { createUpstreamProbe } from "./flinks/health.js";
@@ -20,7 +20,6 @@ import { createGraphiQLRenderer, useGraphiQLPageHeaders } from "./graphiql/page.
 import { createSessionHandles } from "./handles/seal.js";
 import { createSingleUse } from "./handles/single-use.js";
 import { type LoadMonitor, monitorLoad } from "./http/load.js";
-import type { ServerContext } from "./http/server.js";
 import type { Observability } from "./observability/index.js";
 import { createLogger } from "./observability/logger.js";
 import { NO_METRICS } from "./observability/metrics.js";

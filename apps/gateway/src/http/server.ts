@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { ServerContext } from "../context.js";
 import type { Gateway } from "../gateway.js";
 import { shareConnections } from "./connections.js";
 
@@ -60,15 +61,6 @@ const BUSY = JSON.stringify({
 
 /** Paths a balancer or kubelet probes: answered on a connection that is closed after the answer. */
 const PROBE_PATHS = new Set(["/health", "/ready", "/status"]);
-
-/**
- * What Yoga's context gets from the HTTP layer (gateway.ts reads it): when the request was first seen,
- * so that what waited in the event loop is counted in its budgets.
- */
-export type ServerContext = {
-  /** Epoch ms. */
-  receivedAt: number;
-};
 
 /** The gateway's HTTP/1.1 server: Yoga behind a guard for malformed requests, with bounded timeouts. */
 export function createHttpServer(
