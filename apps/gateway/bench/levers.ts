@@ -10,7 +10,7 @@ import { GATEWAY_VARIANT, shippedGateway, type Target } from "./targets.js";
 /**
  * `pnpm bench levers`: the shipped gateway with one thing changed at a time, measured in the same rounds
  * as the shipped one and compared with it round by round. The figures only: what was decided from them
- * is the README's business.
+ * is docs/contributors/performance.md's business.
  */
 interface Lever {
   lever: string;

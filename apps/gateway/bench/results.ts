@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * bench/results.json keeps the last run of every scenario; bench/results.md is rendered from it. Both
- * are generated: the README links them and copies no figure.
+ * are generated: the docs link them and name the section each figure comes from.
  */
 const RESULTS_JSON = fileURLToPath(new URL("./results.json", import.meta.url));
 const RESULTS_MD = fileURLToPath(new URL("./results.md", import.meta.url));

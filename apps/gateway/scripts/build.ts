@@ -1,5 +1,5 @@
 // Bundles the gateway (with the workspace client) into dist/server.mjs, run by plain `node` in
-// production: no TypeScript loader at run time (README, "Performance"). What is imported only on demand
+// production: no TypeScript loader at run time (docs/contributors/performance.md). What is imported only on demand
 // goes to dist/chunks/ beside it: GraphiQL's 9 MB page (src/graphiql.ts), which a production gateway with
 // GraphiQL off never loads, so it costs neither start-up time nor heap. Deploy dist/ as a whole.
 import { basename, dirname } from "node:path";

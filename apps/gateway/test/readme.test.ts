@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { PRODUCTION_NODE_FLAGS } from "@flinks-authorize/kit/gateway";
 import { examplesOf } from "@flinks-authorize/spec/test-support/examples";
 import { buildSchema, Kind, parse, validate } from "graphql";
@@ -6,26 +7,28 @@ import { describe, expect, it } from "vitest";
 import { CONFIG_VARIABLES, loadConfig } from "../src/config/index.js";
 import { typenameOfCode } from "./harness.js";
 import {
+  anchorsOf,
   blocksFor,
   codeBlocks,
   commandsOf,
   configurationVariables,
   preferTable,
+  relativeLinks,
   splitAssignments,
 } from "./readme.js";
 
-// What the README says that can be checked without starting anything. What needs the running gateway
+// What the README and docs/ say that can be checked without starting anything. What needs the running gateway
 // (the examples' answers, each row of the Prefer table asked of the mock) is in test/process/start.test.ts.
 
 const BUNDLE = "apps/gateway/dist/server.mjs";
 const schema = buildSchema(readFileSync(new URL("../schema.graphql", import.meta.url), "utf8"));
 
-/** Every command of the README's shell blocks. */
+/** Every command of the shell blocks of the README and docs/. */
 const commands = codeBlocks()
   .filter((block) => block.info.startsWith("sh"))
   .flatMap(commandsOf);
 
-describe("the README's production command", () => {
+describe("the docs' production command", () => {
   const production = commands.filter((command) => command.includes(BUNDLE));
 
   it("is there, and so is the offline one a test runs", () => {
@@ -41,7 +44,7 @@ describe("the README's production command", () => {
   });
 });
 
-describe("the README's commands pass the gateway's configuration checks", () => {
+describe("the docs' commands pass the gateway's configuration checks", () => {
   // The ones with placeholders (…) are meant to be refused until filled in.
   const configured = commands.filter(
     (command) => /^([A-Z_]+=\S*\s+)+(pnpm start|node )/.test(command) && !command.includes("…"),
@@ -56,7 +59,7 @@ describe("the README's commands pass the gateway's configuration checks", () => 
   });
 });
 
-describe("the README's Prefer table", () => {
+describe("the docs' Prefer table", () => {
   const rows = preferTable();
   const examples = examplesOf("authorize");
 
@@ -81,13 +84,13 @@ describe("the README's Prefer table", () => {
   });
 });
 
-describe("the README's Configuration table", () => {
+describe("the docs' Configuration table", () => {
   it("has a row for every variable the gateway reads, and none it does not", () => {
     expect([...configurationVariables()].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });
 
-describe("the README's GraphQL operations", () => {
+describe("the docs' GraphQL operations", () => {
   const blocks = blocksFor("graphql example");
 
   it("are there, named", () => {
@@ -104,4 +107,19 @@ describe("the README's GraphQL operations", () => {
       }
     },
   );
+});
+
+describe("the links of the README and docs/", () => {
+  it("each points at a file of the repository, and at a heading of it when it names one", () => {
+    const broken = relativeLinks().flatMap(({ from, href }) => {
+      const [path = "", anchor] = href.split("#");
+      const target = path === "" ? from : resolve(dirname(from), path);
+      const where = `${relative(process.cwd(), from)}: ${href}`;
+      if (!existsSync(target)) return [`${where} (no such file)`];
+      if (anchor && target.endsWith(".md") && !anchorsOf(target).has(anchor))
+        return [`${where} (no such heading)`];
+      return [];
+    });
+    expect(broken).toEqual([]);
+  });
 });

@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lexer, type Token, type Tokens, walkTokens } from "marked";
 
 /**
- * The README as tests read it: it stays the single copy of its examples. A fenced block's info string
- * says what a test does with it:
+ * The README and docs/ as tests read them: they stay the single copy of their examples and tables. A
+ * fenced block's info string says what a test does with it:
  *
  * - `sh example`: a shell script run against `pnpm start` on its default ports (a test substitutes its
  *   own); the `json output` block right after it is what it prints.
@@ -12,6 +13,16 @@ import { lexer, type Token, type Tokens, walkTokens } from "marked";
  * - `sh production`: the production command, run as written with a test's upstream and port.
  */
 export const README_PATH = fileURLToPath(new URL("../../../README.md", import.meta.url));
+export const DOCS_DIR = fileURLToPath(new URL("../../../docs/", import.meta.url));
+
+/** The README, then every page of docs/, in a stable order. */
+export function documentPaths(): string[] {
+  const pages = readdirSync(DOCS_DIR, { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".md"))
+    .sort()
+    .map((name) => join(DOCS_DIR, name));
+  return [README_PATH, ...pages];
+}
 
 export interface CodeBlock {
   /** The info string: language, then what the block is for (`sh example`). */
@@ -23,9 +34,11 @@ export interface CodeBlock {
 
 function tokens(): Token[] {
   const all: Token[] = [];
-  walkTokens(lexer(readFileSync(README_PATH, "utf8")), (token) => {
-    all.push(token);
-  });
+  for (const path of documentPaths()) {
+    walkTokens(lexer(readFileSync(path, "utf8")), (token) => {
+      all.push(token);
+    });
+  }
   return all;
 }
 
@@ -81,7 +94,7 @@ export function preferTable(): PreferRow[] {
     (token): token is Tokens.Table =>
       token.type === "table" && token.header[0]?.text === "Status" && token.header[1]?.text === "`example=`",
   );
-  if (!table) throw new Error("The README has no Prefer table (Status | `example=` | Result).");
+  if (!table) throw new Error("The docs have no Prefer table (Status | `example=` | Result).");
   const codes = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((match) => match[1] as string);
   return table.rows.map(([status, examples, result]) => ({
     status: Number(status?.text),
@@ -97,6 +110,42 @@ export function configurationVariables(): string[] {
     (token): token is Tokens.Table =>
       token.type === "table" && token.header[0]?.text === "Variable" && token.header[1]?.text === "Default",
   );
-  if (!table) throw new Error("The README has no Configuration table (Variable | Default | Meaning).");
+  if (!table) throw new Error("The docs have no Configuration table (Variable | Default | Meaning).");
   return table.rows.map(([variable]) => (variable?.text ?? "").replace(/`/g, ""));
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+export function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/`/g, "")
+    .replace(/[^\p{L}\p{N}\- _]/gu, "")
+    .replace(/ /g, "-");
+}
+
+export interface DocumentLink {
+  /** The page it is on. */
+  from: string;
+  href: string;
+}
+
+/** Every link of the README and docs/ that points into this repository (not http:, not mailto:). */
+export function relativeLinks(): DocumentLink[] {
+  const links: DocumentLink[] = [];
+  for (const from of documentPaths()) {
+    walkTokens(lexer(readFileSync(from, "utf8")), (token) => {
+      if (token.type === "link" && !/^[a-z]+:/i.test(token.href)) links.push({ from, href: token.href });
+    });
+  }
+  return links;
+}
+
+/** The anchors a page's headings give. */
+export function anchorsOf(path: string): Set<string> {
+  const anchors = new Set<string>();
+  walkTokens(lexer(readFileSync(path, "utf8")), (token) => {
+    if (token.type === "heading") anchors.add(anchorOf(token.text));
+  });
+  return anchors;
 }

@@ -8,13 +8,7 @@ import {
   validateAuthorizeAsyncRequest,
   validateAuthorizeRequest,
 } from "./generated/validators.js";
-import type {
-  AuthorizeOutcome,
-  FlinksError,
-  GenerateAuthorizeTokenOutcome,
-  TransportFailure,
-  UnexpectedResponse,
-} from "./outcomes.js";
+import type { AuthorizeOutcome, GenerateAuthorizeTokenOutcome } from "./outcomes.js";
 import { asSecret, type Secret } from "./secret.js";
 import { capResponses, createKeepAliveFetch, DEFAULT_MAX_RESPONSE_BYTES } from "./transport.js";
 
@@ -41,7 +35,7 @@ export interface FlinksClientOptions {
   instance?: string;
   /** The GUID Flinks gave you for this instance. */
   customerId: string;
-  /** The HTTP client. Default: a keep-alive undici pool (see the README for why). */
+  /** The HTTP client. Default: a keep-alive undici pool (docs/spec-and-client/client.md says why). */
   fetch?: (request: Request) => Promise<Response>;
   /** Deadline of each call, answer body included. Default 30 000 ms. */
   timeoutMs?: number;

@@ -12,7 +12,7 @@ export const GATEWAY_BUNDLE = `${GATEWAY_DIR}dist/server.mjs`;
 /**
  * The node flags production runs the bundle with,
  * `node --max-old-space-size=256 --max-semi-space-size=16 dist/server.mjs`: the benchmark, the soak and
- * the process tests take them from here, and a test keeps the README's command and the Dockerfile's CMD
+ * the process tests take them from here, and a test keeps the docs' production command and the Dockerfile's CMD
  * equal to them.
  * Tuned on both benchmark scenarios (`pnpm bench slow` with GATEWAY_NODE_FLAGS, 2,000 consumers on a
  * 2 s Flinks, quiet machine): a 96 MB old space (the fast stub's choice) thrashed the collector once

@@ -10,7 +10,7 @@ type Tab = NonNullable<GraphiQLOptions["defaultTabs"]>[number];
 
 const LOGIN_ID = "5e115eac-1209-4f19-641c-08d6d484e2fe";
 
-/** Every member of a result union, as the README's examples select them. */
+/** Every member of a result union, as the docs' examples select them. */
 const result = (name: string, union: string) => `fragment ${name} on ${union} {
   __typename
   ... on Authorized { requestId institution login { id username type lastRefresh } links { rel href } }
@@ -27,7 +27,7 @@ const headers = (value: Record<string, string>) => JSON.stringify(value, null, 2
 
 const cached = `# Flinks Authorize gateway. Each tab is ready to run (the ▶ button, or Ctrl-Enter).
 # In mock mode, a tab's Headers pick Prism's outcome: {"Prefer": "code=401, example=INVALID_PASSWORD"}
-# gives InvalidCredentialsError; the README's Prefer table lists every one. No Prefer: Authorized.
+# gives InvalidCredentialsError; the Prefer table of docs/consumers/api.md lists every one. No Prefer: Authorized.
 
 mutation AuthorizeCached {
   authorize(input: { loginId: "${LOGIN_ID}" }) {

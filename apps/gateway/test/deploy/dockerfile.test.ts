@@ -21,7 +21,7 @@ describe("the gateway's Dockerfile", () => {
     expect(dockerfileProblems(dockerfile)).toEqual([]);
   });
 
-  it("runs the bundle with PRODUCTION_NODE_FLAGS, as the README's production command does", () => {
+  it("runs the bundle with PRODUCTION_NODE_FLAGS, as the docs' production command does", () => {
     expect(imageCommand(dockerfile)).toEqual(["node", ...PRODUCTION_NODE_FLAGS, "dist/server.mjs"]);
   });
 

@@ -12,7 +12,7 @@ import { onPath } from "./support.js";
 /**
  * The manifests as the cluster would receive them: rendered by kubectl's own kustomize (`kubectl
  * kustomize`, what `kubectl apply -k` runs, offline), the base alone, with the with-redis component, and
- * the README's example overlay; every rendered object is held to the Kubernetes schema as in
+ * docs/operators/deploying.md's example overlay; every rendered object is held to the Kubernetes schema as in
  * test/deploy/kubernetes.test.ts.
  */
 
@@ -54,12 +54,12 @@ function withRedisOverlay(): string {
 }
 
 /**
- * The README's overlay ("Deploying"), as written: in a folder beside a checkout named flinks-authorize,
+ * The overlay of docs/operators/deploying.md, as written: in a folder beside a checkout named flinks-authorize,
  * which here is a link to this repository.
  */
 function readmeOverlay(): string {
   const [block] = blocksFor("yaml overlay");
-  if (!block) throw new Error("The README has no `yaml overlay` block (Deploying).");
+  if (!block) throw new Error("The docs have no `yaml overlay` block (docs/operators/deploying.md).");
   const folder = mkdtempSync(join(scratch, "readme-"));
   symlinkSync(ROOT, join(folder, "flinks-authorize"));
   mkdirSync(join(folder, "flinks-gateway"));
@@ -81,7 +81,7 @@ describe.skipIf(!KUBECTL)("kubectl kustomize", () => {
   it.each([
     ["the base", () => KUBERNETES_DIR],
     ["the base with the with-redis component", withRedisOverlay],
-    ["the README's overlay", readmeOverlay],
+    ["the docs' overlay", readmeOverlay],
   ])("renders %s, each object valid against the schema", async (_, dir) => {
     const objects = await render(dir());
     expect(objects.flatMap((object) => manifestProblems(object))).toEqual([]);
@@ -125,7 +125,7 @@ describe.skipIf(!KUBECTL)("kubectl kustomize", () => {
     expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
   });
 
-  it("the README's overlay: its namespace, its image, its settings merged into the ConfigMap", async () => {
+  it("the docs' overlay: its namespace, its image, its settings merged into the ConfigMap", async () => {
     const objects = await render(readmeOverlay());
     expect(new Set(objects.map((object) => object.metadata.namespace))).toEqual(new Set(["flinks-gateway"]));
     expect(gatewayContainer(objects).image).toBe("registry.example.com/flinks-authorize-gateway:0.2.0");

@@ -11,7 +11,7 @@ import { terminateLikeKubernetes } from "./support.js";
 
 /**
  * Signals as a container runtime sends them: SIGTERM to the main process alone, a grace period, then
- * SIGKILL. For the README's production command (node itself) and for `pnpm start` (the real pnpm), a
+ * SIGKILL. For the docs' production command (node itself) and for `pnpm start` (the real pnpm), a
  * request in flight when SIGTERM arrives completes, everything exits within the grace, and no process is
  * left. And `pnpm start` stops as a whole whichever of its processes ends: Prism, the gateway, or pnpm.
  */
@@ -69,9 +69,9 @@ async function allGone(pids: number[]) {
   expect(gone, `still running: ${pids.filter(isRunning).join(", ")}`).toBe(true);
 }
 
-describe("the README's production command (node itself), SIGTERM to it with a request in flight", () => {
+describe("the docs' production command (node itself), SIGTERM to it with a request in flight", () => {
   it("answers the request, exits 0 within the grace, leaves nothing", async () => {
-    // The README's offline production block, run as written: its variables and node flags, this run's
+    // The docs' offline production block, run as written: its variables and node flags, this run's
     // bundle, this test's upstream and port.
     const [block] = blocksFor("sh production");
     const [command] = commandsOf(block ?? { info: "", text: "" });

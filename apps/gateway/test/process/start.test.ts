@@ -11,7 +11,7 @@ import { onPath, postGraphQL, runBash, terminateLikeKubernetes } from "./support
 
 /**
  * `pnpm start` run as a person runs it, with the real pnpm, in mock mode: start.ts starts Prism and the
- * gateway and prints "Ready." once the gateway's /ready answers. The README's examples run against it,
+ * gateway and prints "Ready." once the gateway's /ready answers. The examples of the README and docs/ run against it,
  * as pasted (on this test's ports), and it ends as Kubernetes ends a pod: SIGTERM to pnpm alone.
  */
 
@@ -139,7 +139,7 @@ describe("pnpm start in mock mode", () => {
   });
 });
 
-describe("the README, pasted", () => {
+describe("the README and docs/, pasted", () => {
   const shellExamples = blocksFor("sh example");
   const onThisTestsPorts = (script: string) =>
     script.replaceAll("localhost:4000", `localhost:${gatewayPort}`);
