@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,68 +39,56 @@ export interface HaproxyConfigOptions {
   /** Where HAProxy's statistics page listens (`/stats;csv`): retries and redispatches per server. */
   statsPort: number;
   backends: HaproxyBackend[];
-  /** Idle time allowed on a server's side of a request: longer than the longest answer (ms). */
+  /** Idle time allowed on a server's side of a request (ms); default: the shipped file's. */
   serverTimeoutMs?: number;
-  /** Health check cadence on /ready (ms); a check also times out after this long. */
+  /** Health check cadence on /ready (ms), for tests that cannot wait 6 s; default: the shipped file's. */
   checkIntervalMs?: number;
 }
 
+/** The configuration operators deploy; every balancer the tests and benchmarks start runs it. */
+export const SHIPPED_HAPROXY_CONFIG = fileURLToPath(
+  new URL("../../../apps/gateway/deploy/haproxy/haproxy.cfg", import.meta.url),
+);
+
+/** Replaces every line `pattern` matches with `lines` (once, at the first), or throws: the file changed. */
+function replaceLines(config: string[], pattern: RegExp, lines: string[]): string[] {
+  const first = config.findIndex((line) => pattern.test(line));
+  if (first === -1) throw new Error(`${SHIPPED_HAPROXY_CONFIG} has no line matching ${pattern}`);
+  return config.flatMap((line, index) => (index === first ? lines : pattern.test(line) ? [] : [line]));
+}
+
 /**
- * An HAProxy configuration for gateway replicas, the way production would run it:
- * round-robin, no stickiness (handles are sealed, any replica opens them), health from /ready (503
- * while a replica drains), and retries only where nothing was sent.
+ * The shipped HAProxy configuration (apps/gateway/deploy/haproxy/haproxy.cfg) with this machine's
+ * loopback addresses in place of its `bind` and `server` lines, and, when a test asks, a shorter check
+ * interval or server timeout. Everything else (retries, health, timeouts) is the file's: what the tests
+ * and benchmarks measure is what operators deploy.
  */
 export function haproxyConfig({
   port,
   statsPort,
   backends,
-  serverTimeoutMs = 300_000,
-  checkIntervalMs = 2_000,
+  serverTimeoutMs,
+  checkIntervalMs,
 }: HaproxyConfigOptions): string {
-  return [
-    "global",
-    // Two descriptors per proxied connection: within a default 20,000-descriptor limit.
-    "  maxconn 8000",
-    "defaults",
-    "  mode http",
-    "  timeout connect 1s",
-    // A live login can be silent for FLINKS_LIVE_TIMEOUT_MS (240 s) before its answer: the server-side
-    // idle timeout must outlast it, or the balancer answers 504 for a login still running at the bank.
-    `  timeout server ${serverTimeoutMs}ms`,
-    `  timeout client ${serverTimeoutMs}ms`,
-    // The subscription is a long streamed answer (server-sent events, kept alive by the gateway's pings),
-    // governed by the two above; the tunnel timeout covers upgraded connections (WebSocket).
-    "  timeout tunnel 1h",
-    "  timeout http-keep-alive 60s",
-    // Retry only a connection that failed to open (conn-failure): then no byte of the request reached a
-    // gateway. Never empty-response, response-timeout or 5xx: those follow a request a gateway received,
-    // and resending a POST authorize would start a second bank login.
-    "  retries 3",
-    "  option redispatch 1",
-    "  retry-on conn-failure",
-    "frontend gateway",
-    `  bind ${LOOPBACK}:${port}`,
-    "  default_backend replicas",
-    "backend replicas",
-    "  balance roundrobin",
-    // HTTP/1.1 with a Host: HAProxy's default check (HTTP/1.0, no Host) is a request the gateway refuses.
-    "  option httpchk",
-    "  http-check send meth GET uri /ready ver HTTP/1.1 hdr host gateway",
-    "  http-check expect status 200",
-    // A replica saturated by load answers /ready late, not never: three missed checks in a row, each
-    // allowed a full interval, before it is taken out (a short check timeout emptied the backend under
-    // load in the replicas benchmark, and the balancer answered 503 for all).
-    `  timeout check ${checkIntervalMs}ms`,
-    `  default-server check inter ${checkIntervalMs}ms fall 3 rise 2`,
-    // After-response: also on the balancer's own 502/503, so a failure names the replica it came from.
-    `  http-after-response set-header ${SERVED_BY_HEADER} %s`,
-    ...backends.map(({ name, port: backendPort }) => `  server ${name} ${LOOPBACK}:${backendPort}`),
-    "listen stats",
-    `  bind ${LOOPBACK}:${statsPort}`,
-    "  stats enable",
-    "  stats uri /stats",
-    "",
-  ].join("\n");
+  let config = readFileSync(SHIPPED_HAPROXY_CONFIG, "utf8").split("\n");
+  config = replaceLines(config, /^ {2}bind :80$/, [`  bind ${LOOPBACK}:${port}`]);
+  config = replaceLines(config, /^ {2}bind 127\.0\.0\.1:8404$/, [`  bind ${LOOPBACK}:${statsPort}`]);
+  config = replaceLines(
+    config,
+    /^ {2}server /,
+    backends.map(({ name, port: backendPort }) => `  server ${name} ${LOOPBACK}:${backendPort}`),
+  );
+  if (serverTimeoutMs !== undefined) {
+    config = replaceLines(config, /^ {2}timeout server /, [`  timeout server ${serverTimeoutMs}ms`]);
+    config = replaceLines(config, /^ {2}timeout client /, [`  timeout client ${serverTimeoutMs}ms`]);
+  }
+  if (checkIntervalMs !== undefined) {
+    config = replaceLines(config, /^ {2}timeout check /, [`  timeout check ${checkIntervalMs}ms`]);
+    config = config.map((line) =>
+      line.startsWith("  default-server ") ? line.replace(/inter \S+/, `inter ${checkIntervalMs}ms`) : line,
+    );
+  }
+  return config.join("\n");
 }
 
 /** One server's counters from HAProxy's CSV statistics. */
