@@ -91,7 +91,7 @@ export function connectSharedStore(
   const log = logger.child({ component: "redis" });
   const consequence =
     outage === "fallback"
-      ? "limits and single-use handle markers fall back to this process's memory until it answers (GATEWAY_REDIS_OUTAGE=fallback)"
+      ? "limits fall back to this process's memory until it answers (GATEWAY_REDIS_OUTAGE=fallback); MFA answers are refused busy meanwhile (single-use markers never fall back)"
       : "session calls are refused until it answers (GATEWAY_REDIS_OUTAGE=refuse)";
   let down = false;
   let closing = false;

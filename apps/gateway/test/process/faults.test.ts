@@ -183,6 +183,60 @@ describe.skipIf(!haproxyBinary())(`fault runs behind HAProxy (${HAPROXY_INSTALL_
     expect(sent.size).toBe(outcomes.length);
   }, 120_000);
 
+  it("a starved replica starts no Authorize for callers who left while it could not run", async () => {
+    upstream.reset();
+    // Starvation at its extreme: the process gets no CPU at all (SIGSTOP) while callers arrive, wait 1.5 s
+    // and leave; then it runs again with their requests in its socket buffers.
+    const starved = await startGateway({
+      entry: inject("gatewayBundle"),
+      env: { ...replicaEnv, FLINKS_BASE_URL: upstream.url },
+    });
+    try {
+      starved.signal("SIGSTOP");
+      const gone = Array.from({ length: CALLERS }, async () => {
+        const loginId = randomUUID();
+        const answered = await fetch(`${starved.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY}` },
+          body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId } } }),
+          signal: AbortSignal.timeout(1_500),
+        }).then(
+          () => true,
+          () => false,
+        );
+        return { loginId, answered };
+      });
+      const callers = await Promise.all(gone);
+      await sleep(1_000);
+      starved.signal("SIGCONT");
+      // Long enough for anything it would still send to reach Flinks.
+      await sleep(AUTHORIZE_MS * 2);
+      const left = new Set<string>(callers.filter((one) => !one.answered).map((one) => one.loginId));
+      const authorizes = upstream.calls.filter(
+        (received) => received.operation === "Authorize" && left.has(String(received.body?.LoginId)),
+      ).length;
+      const mints = upstream.calls.filter(
+        (received) => received.operation === "GenerateAuthorizeToken",
+      ).length;
+      console.log(
+        `starved replica: ${left.size} of ${callers.length} callers left unanswered; afterwards ${authorizes} ` +
+          `Authorize and ${mints} token mints reached Flinks`,
+      );
+      expect(left.size).toBe(CALLERS);
+      expect(authorizes).toBe(0);
+      // And it serves again.
+      const after = await fetch(`${starved.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${CALLER_KEY}` },
+        body: JSON.stringify({ query: AUTHORIZE, variables: { input: { loginId: randomUUID() } } }),
+      });
+      expect(await after.text()).toContain("Authorized");
+    } finally {
+      starved.signal("SIGCONT");
+      await starved.stop();
+    }
+  }, 60_000);
+
   it("a Flinks outage (edge 502 pages, then a hang) is a typed, retryable answer from a replica, never the balancer's page", async () => {
     upstream.reset();
     const outage = (async () => {

@@ -154,7 +154,7 @@ describe.skipIf(!redisServerBinary())(
         true,
       );
       expect(a.stdout()).toMatch(
-        /Redis unreachable: limits and single-use handle markers fall back to this process's memory/,
+        /Redis unreachable: limits fall back to this process's memory .*; MFA answers are refused busy meanwhile/,
       );
       expect(refusing.stdout()).toMatch(/Redis unreachable: session calls are refused until it answers/);
 
@@ -186,5 +186,55 @@ describe.skipIf(!redisServerBinary())(
         await waitFor(() => /Redis reachable again/.test(a.stdout()), { timeoutMs: 20_000, intervalMs: 100 }),
       ).toBe(true);
     }, 60_000);
+
+    test("Redis stalled, then restarted empty: no MFA answer reaches Flinks twice, and none is sent unvouched", async () => {
+      const server = redis;
+      if (!server) throw new Error("no Redis");
+      const auth = { authorization: `Bearer ${APP_KEY}` };
+      const answer = (gateway: GatewayProcess, handle: unknown) =>
+        postGraphQL(
+          gateway.port,
+          SUBMIT_MFA,
+          { input: { handle, responses: [{ prompt: PROMPT, answers: ["Triangle"] }] } },
+          auth,
+        ).then((result) => result.submitMfa);
+      const challenge = async () => {
+        const result = await authorize(a, { loginId: randomUUID() });
+        expect(result?.__typename).toBe("MfaRequired");
+        return result?.handle;
+      };
+      const answersSent = () =>
+        upstream.calls.filter((call) => call.body?.SecurityResponses !== undefined).length;
+      // In fallback, authorize serves whether Redis answers or not: B's log says when it is back.
+      expect(
+        await waitFor(() => /Redis reachable again/.test(b.stdout()), { timeoutMs: 20_000, intervalMs: 100 }),
+      ).toBe(true);
+      const used = await challenge();
+      const unused = await challenge();
+      expect((await answer(a, used))?.__typename).toBe("Authorized");
+      const sentBefore = answersSent();
+
+      // Stalled: every command times out. A replay and a first answer alike are refused busy, unsent.
+      server.signal("SIGSTOP");
+      try {
+        expect(await answer(b, used)).toMatchObject({ __typename: "GatewayBusyError", retryable: true });
+        expect(await answer(b, unused)).toMatchObject({ __typename: "GatewayBusyError", retryable: true });
+        expect(answersSent()).toBe(sentBefore);
+      } finally {
+        server.signal("SIGCONT");
+      }
+
+      // Restarted empty: the markers are gone, so handles sealed before cannot be vouched for.
+      server.signal("SIGKILL");
+      await server.exited;
+      redis = await startRedis({ port: server.port });
+      // Once both replicas read the new store's epoch, a handle issued now answers as usual (until then it
+      // is refused unsent, like the old ones): the one answer that reaches Flinks after the restart.
+      const freshAnswered = async () => (await answer(b, await challenge()))?.__typename === "Authorized";
+      expect(await waitFor(freshAnswered, { timeoutMs: 20_000, intervalMs: 250 })).toBe(true);
+      expect((await answer(b, used))?.__typename).toBe("SessionError");
+      expect((await answer(b, unused))?.__typename).toBe("SessionError");
+      expect(answersSent()).toBe(sentBefore + 1);
+    }, 90_000);
   },
 );
