@@ -62,12 +62,15 @@ interface Outcome {
   typename?: string;
   retryable?: boolean;
   servedBy: string;
+  /** performance.now() when the request was sent. */
+  sentAt: number;
 }
 
 /** One authorize through the balancer, with a LoginId and request id of its own. */
 async function call(): Promise<Outcome> {
   const loginId = randomUUID();
   const requestId = `fault-${randomUUID()}`;
+  const sentAt = performance.now();
   try {
     const response = await fetch(`${balancer.url}/graphql`, {
       method: "POST",
@@ -94,9 +97,10 @@ async function call(): Promise<Outcome> {
       typename: result?.__typename,
       retryable: result?.retryable,
       servedBy,
+      sentAt,
     };
   } catch {
-    return { loginId, requestId, status: 0, servedBy: "" };
+    return { loginId, requestId, status: 0, servedBy: "", sentAt };
   }
 }
 
@@ -239,6 +243,7 @@ describe.skipIf(!haproxyBinary())(`fault runs behind HAProxy (${HAPROXY_INSTALL_
 
   it("a Flinks outage (edge 502 pages, then a hang) is a typed, retryable answer from a replica, never the balancer's page", async () => {
     upstream.reset();
+    let recoveredAt = Number.POSITIVE_INFINITY;
     const outage = (async () => {
       await sleep(AUTHORIZE_MS);
       upstream.faults.Authorize = "notJson";
@@ -246,7 +251,8 @@ describe.skipIf(!haproxyBinary())(`fault runs behind HAProxy (${HAPROXY_INSTALL_
       upstream.faults.Authorize = "hang";
       await sleep(3_000);
       upstream.faults.Authorize = "ok";
-      await sleep(AUTHORIZE_MS * 2);
+      recoveredAt = performance.now();
+      await sleep(AUTHORIZE_MS * 3);
     })();
     const outcomes = await load(outage);
     await outage;
@@ -256,7 +262,16 @@ describe.skipIf(!haproxyBinary())(`fault runs behind HAProxy (${HAPROXY_INSTALL_
       const key = outcome.status === 200 ? (outcome.typename ?? "no result") : `HTTP ${outcome.status}`;
       byType.set(key, (byType.get(key) ?? 0) + 1);
     }
-    console.log(`Flinks outage: ${outcomes.length} callers: ${JSON.stringify(Object.fromEntries(byType))}`);
+    // Back as soon as Flinks is: no replica left the balancer, so every request sent after recovery
+    // (whichever replica it reached) is Authorized.
+    const afterRecovery = outcomes.filter((one) => one.sentAt > recoveredAt);
+    console.log(
+      `Flinks outage: ${outcomes.length} callers: ${JSON.stringify(Object.fromEntries(byType))}; ` +
+        `${afterRecovery.filter((one) => one.typename === "Authorized").length} of the ${afterRecovery.length} ` +
+        "sent after recovery Authorized",
+    );
+    expect(afterRecovery.length).toBeGreaterThan(CALLERS);
+    expect(afterRecovery.filter((one) => one.typename !== "Authorized")).toEqual([]);
     const untyped = outcomes.filter((outcome) => outcome.status !== 200 || !outcome.typename);
     expect(untyped).toEqual([]);
     for (const outcome of outcomes.filter((one) => one.typename !== "Authorized")) {
