@@ -1,13 +1,15 @@
 // `pnpm soak`: a bounded soak of the gateway as shipped, loopback only. The production bundle is built
 // from the current sources and run with the production flags and settings against a fake Flinks that
-// answers at once (its own process); autocannon drives the authorize mutation at 100 connections for
-// SOAK_SECONDS (default 30, at most 300). Prints totals, latency and the gateway's RSS after warm-up and
-// at the end, then PASS (exit 0) or FAIL (exit 1) against: 0 errors, RSS growth < 10 %.
+// answers at once, or as slowly as Flinks (its own process); autocannon drives the authorize mutation
+// at SOAK_CONNECTIONS (100) for SOAK_SECONDS (default 30, at most 300). Prints totals, latency and the
+// gateway's RSS after warm-up, over time and at the end, then PASS (exit 0) or FAIL (exit 1) against:
+// 0 errors, RSS growth < 10 %.
 //
 //   pnpm soak
 //   SOAK_SECONDS=120 pnpm soak
+//   SOAK_SECONDS=120 SOAK_CONNECTIONS=500 SOAK_TOKEN_MS=50 SOAK_AUTHORIZE_MS=1500 pnpm soak   # Flinks-like
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeFlinksProcess } from "@flinks-authorize/kit/fake-flinks-process";
 import { exitOnSignals } from "@flinks-authorize/kit/processes";
@@ -17,7 +19,6 @@ import { buildServer } from "../scripts/build.js";
 import { intEnv } from "./settings.js";
 import { isAuthorized, MUTATION, REQUEST_HEADERS, shippedGateway, startTarget } from "./targets.js";
 
-const CONNECTIONS = 100;
 const MAX_RSS_GROWTH = 0.1;
 
 const mib = (bytes: number | undefined) =>
@@ -25,17 +26,26 @@ const mib = (bytes: number | undefined) =>
 
 async function main(): Promise<number> {
   const seconds = intEnv("SOAK_SECONDS", 30, 5, 300);
+  const connections = intEnv("SOAK_CONNECTIONS", 100, 1, 2_000);
+  const latencyMs = {
+    GenerateAuthorizeToken: intEnv("SOAK_TOKEN_MS", 0, 0, 10_000),
+    Authorize: intEnv("SOAK_AUTHORIZE_MS", 0, 0, 10_000),
+  };
   // V8 grows its heap for the first ~10 s under this load before RSS levels off; growth is measured after.
   const warmUpMs = Math.max(12_000, Math.round(seconds * 400));
   const scratch = mkdtempSync(join(tmpdir(), "gateway-soak-"));
-  const upstream = await startFakeFlinksProcess();
+  const upstream = await startFakeFlinksProcess(latencyMs);
   try {
     const bundle = await buildServer(join(scratch, "server.mjs"));
     const gateway = await startTarget(shippedGateway(bundle), upstream.url);
     try {
       const url = `${gateway.url}/graphql`;
       console.log(
-        `soak: ${seconds} s, ${CONNECTIONS} connections, no pipelining → ${url} (pid ${gateway.pid})`,
+        `soak: ${seconds} s, ${connections} connections, no pipelining → ${url} (pid ${gateway.pid}); ` +
+          `Flinks answers the token in ${latencyMs.GenerateAuthorizeToken} ms, Authorize in ${latencyMs.Authorize} ms; ` +
+          `load average ${loadavg()
+            .map((load) => load.toFixed(2))
+            .join(", ")}`,
       );
       // Once a second for the peak; every tenth of the run kept, so a plateau tells itself from a leak.
       let peak = 0;
@@ -59,7 +69,7 @@ async function main(): Promise<number> {
         method: "POST",
         headers: REQUEST_HEADERS,
         body: JSON.stringify({ query: MUTATION }),
-        connections: CONNECTIONS,
+        connections,
         pipelining: 1,
         duration: seconds,
         timeout: 10,
@@ -88,6 +98,11 @@ async function main(): Promise<number> {
       console.log(`RSS at end:          ${mib(end)} (peak ${mib(peak || undefined)})`);
       console.log(`RSS over time (MiB): ${series.join(", ")}`);
       console.log(`RSS growth:          ${growth === undefined ? "n/a" : `${(growth * 100).toFixed(1)} %`}`);
+      console.log(
+        `load average after:  ${loadavg()
+          .map((load) => load.toFixed(2))
+          .join(", ")}`,
+      );
       console.log(
         `goal 0 errors:       ${errorsPass ? "PASS" : "FAIL"}${alive ? "" : " (the gateway died)"}`,
       );
