@@ -28,6 +28,8 @@ export interface GatewayContext {
   /** Where the session fields report their results (a no-op when metrics are off). */
   metrics: GatewayMetrics;
   mode: "mock" | "live";
+  /** The Flinks Connect iframe's URL, which connectToken adds its token to; none when not configured. */
+  connectUrl: string | undefined;
 }
 
 /**

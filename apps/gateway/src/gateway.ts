@@ -241,6 +241,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         limits,
         metrics,
         mode: config.mode,
+        connectUrl: config.flinks.connectUrl,
       };
     },
   });

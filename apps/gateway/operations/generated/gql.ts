@@ -17,6 +17,7 @@ import * as types from './graphql.js';
 type Documents = {
     "subscription Authorization($handle: String!) {\n  authorization(handle: $handle) {\n    __typename\n    ...AuthorizedFields\n    ...MfaRequiredFields\n    ...PendingFields\n    ...ErrorFields\n  }\n}": typeof types.AuthorizationDocument,
     "mutation Authorize($input: AuthorizeInput!) {\n  authorize(input: $input) {\n    __typename\n    ...AuthorizedFields\n    ...MfaRequiredFields\n    ...PendingFields\n    ...ErrorFields\n  }\n}": typeof types.AuthorizeDocument,
+    "mutation ConnectToken {\n  connectToken {\n    __typename\n    ... on ConnectToken {\n      token\n      url\n      expiresAt\n    }\n    ...ErrorFields\n  }\n}": typeof types.ConnectTokenDocument,
     "mutation ContinueAuthorization($input: ContinueAuthorizationInput!) {\n  continueAuthorization(input: $input) {\n    __typename\n    ...AuthorizedFields\n    ...MfaRequiredFields\n    ...PendingFields\n    ...ErrorFields\n  }\n}": typeof types.ContinueAuthorizationDocument,
     "fragment AuthorizedFields on Authorized {\n  requestId\n  institution\n  institutionId\n  institutionName\n  login {\n    id\n    username\n    type\n    isScheduledRefresh\n    lastRefresh\n  }\n  links {\n    rel\n    href\n  }\n}\n\nfragment MfaRequiredFields on MfaRequired {\n  requestId\n  handle\n  institution\n  challenges {\n    type\n    rawType\n    prompt\n    choices\n  }\n}\n\nfragment PendingFields on Pending {\n  requestId\n  handle\n  reason\n  message\n}\n\nfragment ErrorFields on Error {\n  message\n  code\n  retryable\n  ... on InvalidInputError {\n    issues {\n      path\n      message\n    }\n  }\n  ... on GatewayBusyError {\n    retryAfterSeconds\n  }\n  ... on RateLimitedError {\n    retryAfterSeconds\n    scope\n  }\n}": typeof types.AuthorizedFieldsFragmentDoc,
     "query GatewayMode {\n  gatewayMode\n}": typeof types.GatewayModeDocument,
@@ -25,6 +26,7 @@ type Documents = {
 const documents: Documents = {
     "subscription Authorization($handle: String!) {\n  authorization(handle: $handle) {\n    __typename\n    ...AuthorizedFields\n    ...MfaRequiredFields\n    ...PendingFields\n    ...ErrorFields\n  }\n}": types.AuthorizationDocument,
     "mutation Authorize($input: AuthorizeInput!) {\n  authorize(input: $input) {\n    __typename\n    ...AuthorizedFields\n    ...MfaRequiredFields\n    ...PendingFields\n    ...ErrorFields\n  }\n}": types.AuthorizeDocument,
+    "mutation ConnectToken {\n  connectToken {\n    __typename\n    ... on ConnectToken {\n      token\n      url\n      expiresAt\n    }\n    ...ErrorFields\n  }\n}": types.ConnectTokenDocument,
     "mutation ContinueAuthorization($input: ContinueAuthorizationInput!) {\n  continueAuthorization(input: $input) {\n    __typename\n    ...AuthorizedFields\n    ...MfaRequiredFields\n    ...PendingFields\n    ...ErrorFields\n  }\n}": types.ContinueAuthorizationDocument,
     "fragment AuthorizedFields on Authorized {\n  requestId\n  institution\n  institutionId\n  institutionName\n  login {\n    id\n    username\n    type\n    isScheduledRefresh\n    lastRefresh\n  }\n  links {\n    rel\n    href\n  }\n}\n\nfragment MfaRequiredFields on MfaRequired {\n  requestId\n  handle\n  institution\n  challenges {\n    type\n    rawType\n    prompt\n    choices\n  }\n}\n\nfragment PendingFields on Pending {\n  requestId\n  handle\n  reason\n  message\n}\n\nfragment ErrorFields on Error {\n  message\n  code\n  retryable\n  ... on InvalidInputError {\n    issues {\n      path\n      message\n    }\n  }\n  ... on GatewayBusyError {\n    retryAfterSeconds\n  }\n  ... on RateLimitedError {\n    retryAfterSeconds\n    scope\n  }\n}": types.AuthorizedFieldsFragmentDoc,
     "query GatewayMode {\n  gatewayMode\n}": types.GatewayModeDocument,
@@ -39,6 +41,10 @@ export function graphql(source: "subscription Authorization($handle: String!) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation Authorize($input: AuthorizeInput!) {\n  authorize(input: $input) {\n    __typename\n    ...AuthorizedFields\n    ...MfaRequiredFields\n    ...PendingFields\n    ...ErrorFields\n  }\n}"): typeof import('./graphql.js').AuthorizeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ConnectToken {\n  connectToken {\n    __typename\n    ... on ConnectToken {\n      token\n      url\n      expiresAt\n    }\n    ...ErrorFields\n  }\n}"): typeof import('./graphql.js').ConnectTokenDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

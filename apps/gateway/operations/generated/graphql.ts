@@ -175,6 +175,26 @@ export type AuthorizeMutation = { authorize:
     | { __typename: 'UpstreamUnavailableError', message: string, code: FlinksCode | null, retryable: boolean }
    };
 
+export type ConnectTokenMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConnectTokenMutation = { connectToken:
+    | { __typename: 'AccountActionRequiredError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'ConnectToken', token: string, url: string | null, expiresAt: string }
+    | { __typename: 'GatewayAccessDeniedError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'GatewayBusyError', retryAfterSeconds: number, message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'InstitutionUnavailableError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'InvalidCredentialsError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'InvalidInputError', message: string, code: FlinksCode | null, retryable: boolean, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'MfaRejectedError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, scope: RateLimitScope, message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'SessionError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'UnknownFlinksError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'UpstreamContractError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'UpstreamTimeoutError', message: string, code: FlinksCode | null, retryable: boolean }
+    | { __typename: 'UpstreamUnavailableError', message: string, code: FlinksCode | null, retryable: boolean }
+   };
+
 export type ContinueAuthorizationMutationVariables = Exact<{
   input: ContinueAuthorizationInput;
 }>;
@@ -478,6 +498,36 @@ fragment ErrorFields on Error {
     scope
   }
 }`, {"hash":"sha256:c271040118c17c190915e95f9bbe6dbeb8512401de3720d780a45d52a65ab409"}) as unknown as TypedDocumentString<AuthorizeMutation, AuthorizeMutationVariables>;
+export const ConnectTokenDocument = new TypedDocumentString(`
+    mutation ConnectToken {
+  connectToken {
+    __typename
+    ... on ConnectToken {
+      token
+      url
+      expiresAt
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  message
+  code
+  retryable
+  ... on InvalidInputError {
+    issues {
+      path
+      message
+    }
+  }
+  ... on GatewayBusyError {
+    retryAfterSeconds
+  }
+  ... on RateLimitedError {
+    retryAfterSeconds
+    scope
+  }
+}`, {"hash":"sha256:b2b5f709305b38cc8f08d4e56f178add460783e12f3881bf3cae521aa0e307ea"}) as unknown as TypedDocumentString<ConnectTokenMutation, ConnectTokenMutationVariables>;
 export const ContinueAuthorizationDocument = new TypedDocumentString(`
     mutation ContinueAuthorization($input: ContinueAuthorizationInput!) {
   continueAuthorization(input: $input) {

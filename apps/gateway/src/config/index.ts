@@ -27,6 +27,11 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
  * (deploy/haproxy/haproxy.cfg), so that no balancer sends a request on a connection the gateway closes.
  */
 export const DEFAULT_DRAIN_DELAY_MS = 10_000;
+/**
+ * The Flinks Connect iframe of the public toolbox, in demo mode: the default in mock mode, so the
+ * connectToken flow has a real page to point at (Prism's token does not open it; the toolbox's does).
+ */
+export const TOOLBOX_CONNECT_URL = "https://toolbox-iframe.private.fin.ag/v2/?demo=true";
 /** Prism accepts any non-empty key; a fixed one keeps mock mode zero-configuration. */
 const MOCK_SECRET_KEY = "mock-secret-key";
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -59,6 +64,7 @@ const variables = z.object({
   FLINKS_SLOT_WAIT_MS: env(wholeNumber(0, 10_000).default(250)),
   FLINKS_AUTHORIZE_ASYNC: env(trueFalse.default(false)),
   FLINKS_POLL_INTERVAL_MS: env(wholeNumber(100, 600_000).default(10_000)),
+  FLINKS_CONNECT_URL: env(httpUrl.optional()),
   ...callerVariables,
   ...observabilityVariables,
   GATEWAY_MAX_CONNECTIONS: env(wholeNumber(1, 1_000_000).default(8_192)),
@@ -139,6 +145,18 @@ const environment = variables
         authorizeAsync: vars.FLINKS_AUTHORIZE_ASYNC,
         /** Cadence of the server-side polls of the authorization subscription. */
         pollIntervalMs: vars.FLINKS_POLL_INTERVAL_MS,
+        /**
+         * The Flinks Connect iframe connectToken builds its URL on: the instance's own
+         * (`https://{instance}-iframe.private.fin.ag/v2/`), the toolbox's demo in mock mode, none behind a
+         * FLINKS_BASE_URL unless FLINKS_CONNECT_URL says.
+         */
+        connectUrl:
+          vars.FLINKS_CONNECT_URL ??
+          (vars.FLINKS_INSTANCE
+            ? `https://${vars.FLINKS_INSTANCE}-iframe.private.fin.ag/v2/`
+            : live
+              ? undefined
+              : TOOLBOX_CONNECT_URL),
       },
       /** Client connections held at once, idle keep-alive ones included. */
       maxConnections: vars.GATEWAY_MAX_CONNECTIONS,

@@ -11,7 +11,7 @@ import type {
 import type { Logger } from "pino";
 import type { GatewayMetrics, UpstreamOperation } from "../observability/metrics.js";
 import type { UpstreamSlots } from "./slots.js";
-import { mintToken, type TokenFailure } from "./tokens.js";
+import { type MintedToken, mintToken, type TokenFailure } from "./tokens.js";
 
 /** What a later call of a session needs from the call that opened it. */
 export interface SessionLease {
@@ -45,6 +45,11 @@ export type UpstreamStep =
       /** Values the gateway sent (token, credentials, answers): never to be echoed to the consumer. */
       sent: readonly string[];
     };
+
+/** How a connectToken call ended: a token for the Connect iframe, or why there is none. */
+export type ConnectTokenStep =
+  | Extract<UpstreamStep, { kind: "busy" | "tokenFailure" }>
+  | { kind: "minted"; token: Secret; mintedAt: number };
 
 /** What the limits need to know of a step: whether it reached Flinks, and whether a login was refused. */
 export function settlementOf(step: UpstreamStep): { sent: boolean; refusedLogin: boolean } {
@@ -83,6 +88,11 @@ export interface FlinksCalls {
    * refused as busy has minted nothing.
    */
   start(request: AuthorizeRequest): Promise<UpstreamStep>;
+  /**
+   * A one-time token for the Flinks Connect iframe (which opens its own session with it), minted like a
+   * session's, in an upstream slot, within the token budget counted from the request's arrival.
+   */
+  connectToken(): Promise<ConnectTokenStep>;
   /** The MFA answers of an open session, on the endpoint that continues it, with its token. */
   continue(session: SessionLease, request: MfaAnswerRequest): Promise<UpstreamStep>;
   /** One poll of a pending session on AuthorizeAsync (`RequestId` alone), with its token. */
@@ -222,7 +232,7 @@ export function createFlinksCalls({
     };
 
     /** Nothing sent, and why: the caller is told GatewayBusyError (when still there). */
-    const busy = (why: string, waitedMs: number): UpstreamStep => {
+    const busy = (why: string, waitedMs: number): Extract<UpstreamStep, { kind: "busy" }> => {
       if (!signal.aborted) metrics.upstreamBusy();
       logOf().warn(
         { inFlight: slots.inFlight, waiting: slots.waiting, waitedMs, ageMs: Date.now() - receivedAt, why },
@@ -232,7 +242,9 @@ export function createFlinksCalls({
     };
 
     /** One slot for the whole step, or a busy step when none frees within the bounded wait. */
-    const inSlot = async (step: (waitedMs: number) => Promise<UpstreamStep>): Promise<UpstreamStep> => {
+    const inSlot = async <S>(
+      step: (waitedMs: number) => Promise<S>,
+    ): Promise<S | Extract<UpstreamStep, { kind: "busy" }>> => {
       const waitStarted = performance.now();
       const release = await slots.acquire({ waitMs: settings.slotWaitMs, signal });
       const waitedMs = Math.round(performance.now() - waitStarted);
@@ -296,31 +308,41 @@ export function createFlinksCalls({
       return { kind: "answered", call: kind, outcome, session, sent: secretsIn(session.token, body) };
     };
 
+    /**
+     * A one-time token, then `next` with it, all in one upstream slot taken first (a request refused as
+     * busy has minted nothing), within the token budget counted from the request's arrival.
+     */
+    const withToken = <S>(
+      next: (token: MintedToken, waitedMs: number) => Promise<S>,
+    ): Promise<S | Extract<UpstreamStep, { kind: "busy" | "tokenFailure" }>> => {
+      // Waited in a busy process past the token's budget: sent nowhere, and said so as busy.
+      if (Date.now() >= receivedAt + settings.tokenTimeoutMs)
+        return Promise.resolve(busy("queued too long", 0));
+      return inSlot(async (waitedMs) => {
+        const options = {
+          deadline: receivedAt + settings.tokenTimeoutMs,
+          signal,
+          headers: headers("GenerateAuthorizeToken"),
+        };
+        // Each attempt is one call to Flinks: timed, traced and logged on its own.
+        const token = await mintToken(
+          (attempt) =>
+            call("GenerateAuthorizeToken", waitedMs, () => flinks.generateAuthorizeToken(secretKey, attempt)),
+          options,
+        );
+        if (token.kind !== "token") return { kind: "tokenFailure" as const, outcome: token };
+        return next(token, waitedMs);
+      });
+    };
+
     return {
       signal,
       get log() {
         return logOf();
       },
 
-      start: (body) => {
-        // Waited in a busy process past the token's budget: sent nowhere, and said so as busy.
-        if (Date.now() >= receivedAt + settings.tokenTimeoutMs)
-          return Promise.resolve(busy("queued too long", 0));
-        return inSlot(async (waitedMs) => {
-          const options = {
-            deadline: receivedAt + settings.tokenTimeoutMs,
-            signal,
-            headers: headers("GenerateAuthorizeToken"),
-          };
-          // Each attempt is one call to Flinks: timed, traced and logged on its own.
-          const token = await mintToken(
-            (attempt) =>
-              call("GenerateAuthorizeToken", waitedMs, () =>
-                flinks.generateAuthorizeToken(secretKey, attempt),
-              ),
-            options,
-          );
-          if (token.kind !== "token") return { kind: "tokenFailure", outcome: token };
+      start: (body) =>
+        withToken(async (token, waitedMs) => {
           const endpoint = settings.authorizeAsync && reachesBank(body) ? "async" : "sync";
           return sessionCall(
             { id: randomUUID(), token: token.token, mintedAt: token.mintedAt, endpoint, consumer, round: 0 },
@@ -328,8 +350,10 @@ export function createFlinksCalls({
             "start",
             waitedMs,
           );
-        });
-      },
+        }),
+
+      connectToken: () =>
+        withToken(async ({ token, mintedAt }) => ({ kind: "minted" as const, token, mintedAt })),
 
       continue: (session, body) => inSlot((waitedMs) => sessionCall(session, body, "answer", waitedMs)),
 

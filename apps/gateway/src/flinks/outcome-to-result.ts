@@ -117,6 +117,15 @@ export function resultFromTokenFailure(outcome: TokenFailure): GatewayFailure {
   return rejectionFromFlinks(outcome);
 }
 
+/** A step that never reached a session: no slot, or no token. */
+export function failureOf(step: Extract<UpstreamStep, { kind: "busy" | "tokenFailure" }>): GatewayFailure {
+  if (step.kind === "tokenFailure") return resultFromTokenFailure(step.outcome);
+  return new GatewayBusyError({
+    message: "The gateway is too busy to call Flinks now; nothing was sent. Retry shortly.",
+    retryAfterSeconds: step.retryAfterSeconds,
+  });
+}
+
 /**
  * Maps an upstream step to its union member. A 203 or a 202 gets a sealed handle holding the session's
  * RequestId and token, since Flinks wants both again on the next call; a Pending always continues on
@@ -125,12 +134,8 @@ export function resultFromTokenFailure(outcome: TokenFailure): GatewayFailure {
 export function resultOf(step: UpstreamStep, handles: Pick<SessionHandles, "seal">): ResultValue {
   switch (step.kind) {
     case "busy":
-      return new GatewayBusyError({
-        message: "The gateway is too busy to call Flinks now; nothing was sent. Retry shortly.",
-        retryAfterSeconds: step.retryAfterSeconds,
-      });
     case "tokenFailure":
-      return resultFromTokenFailure(step.outcome);
+      return failureOf(step);
     case "mockPreferUnserved":
       // A developer's request in mock mode, not an outcome Flinks could have: a plain GraphQL error.
       throw createGraphQLError(

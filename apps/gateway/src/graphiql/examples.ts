@@ -78,6 +78,19 @@ ${SUBMIT_RESULT}`,
     variables: JSON.stringify({ handle: "paste MfaRequired.handle from step 1 here" }, null, 2),
     headers: headers({}),
   },
+  {
+    query: `# Before authorize, in a lender's front end: a one-time token for the Flinks Connect iframe.
+# Load \`url\` in the iframe; it hands back a LoginId, which the first tab authorizes with.
+
+mutation ConnectToken {
+  connectToken {
+    __typename
+    ... on ConnectToken { token url expiresAt }
+    ... on Error { message code retryable }
+  }
+}`,
+    headers: headers({}),
+  },
 ];
 
 /** What a new tab (the + button) opens with. */

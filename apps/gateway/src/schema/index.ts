@@ -6,6 +6,7 @@ import "./session.js";
 import "./authorize.js";
 import "./mfa.js";
 import "./continuation.js";
+import "./connect.js";
 import "./gateway.js";
 
 builder.mutationType({});

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   AuthorizationDocument,
   AuthorizeDocument,
+  ConnectTokenDocument,
   ContinueAuthorizationDocument,
   GatewayModeDocument,
   SubmitMfaDocument,
@@ -30,6 +31,7 @@ const OPERATIONS = {
   ContinueAuthorizationDocument,
   AuthorizationDocument,
   GatewayModeDocument,
+  ConnectTokenDocument,
 };
 const idOf = (document: { __meta__?: Record<string, unknown> }) => String(document.__meta__?.hash);
 const AUTHORIZE_ID = idOf(AuthorizeDocument);
