@@ -1,5 +1,4 @@
 import { createFlinksClient, type FlinksClient, Secret } from "@flinks-authorize/client";
-import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import type { DocumentNode } from "graphql";
 import { createYoga, useReadinessCheck } from "graphql-yoga";
@@ -27,6 +26,7 @@ import { useAccessLog } from "./plugins/use-access-log.js";
 import { useBodyLimit } from "./plugins/use-body-limit.js";
 import { consumerOf, useCallerAuth } from "./plugins/use-caller-auth.js";
 import { useCors } from "./plugins/use-cors.js";
+import { useCsrfPrevention } from "./plugins/use-csrf-prevention.js";
 import { useInputBounds } from "./plugins/use-input-bounds.js";
 import { useOperationLimits } from "./plugins/use-operation-limits.js";
 import { useRefusalCharge } from "./plugins/use-refusal-charge.js";
@@ -190,7 +190,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       }),
       useBodyLimit(),
       useRefusalCharge({ charge: (request) => limits.call(consumerOf(request) ?? ANONYMOUS) }),
-      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      useCsrfPrevention(),
       ...(config.trustedDocuments ? [useTrustedDocuments({ documents: config.trustedDocuments })] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useOperationLimits({ exposeLimits: !production }),

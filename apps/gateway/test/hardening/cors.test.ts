@@ -110,16 +110,13 @@ describe("an unlisted origin", () => {
     expect(response.headers.get("access-control-allow-headers")).toBeNull();
   });
 
-  test("a form post from it (no preflight) is stopped by CSRF prevention before anything reaches Flinks", async () => {
+  test("a form post from it (no preflight, so no Authorization header) is stopped by CSRF prevention before anything reaches Flinks", async () => {
     const upstream = fakeUpstream({});
-    const gateway = testGateway(upstream, LIVE_ENV);
+    // Mock mode: an anonymous caller is allowed, so CSRF prevention is what stands in the way.
+    const gateway = testGateway(upstream, { GATEWAY_CORS_ORIGINS: APP });
     const response = await gateway.yoga.fetch("http://gateway.test/graphql", {
       method: "POST",
-      headers: {
-        origin: EVIL,
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Bearer ${CALLER_KEY}`,
-      },
+      headers: { origin: EVIL, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({
         query: `mutation { authorize(input: {loginId: "${LOGIN_ID}"}) { __typename } }`,
       }),
