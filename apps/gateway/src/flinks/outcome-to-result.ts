@@ -184,15 +184,15 @@ function resultFromAuthorize(
 export function refusalOfHandle(
   reason: "malformed" | "wrongStep" | "foreign" | "expired" | "spent" | "unverifiable",
   expected: "MfaRequired" | "Pending",
+  /** Where the handle was given, as the field declares its argument. */
+  path: string[] = ["input", "handle"],
 ): GatewayFailure {
   switch (reason) {
     case "malformed":
     case "wrongStep":
     // Another consumer's handle reads as no handle at all: nothing says whose it is.
     case "foreign":
-      return new InvalidInputError([
-        { path: ["input", "handle"], message: `is not a handle from ${expected}` },
-      ]);
+      return new InvalidInputError([{ path, message: `is not a handle from ${expected}` }]);
     case "expired":
       return new SessionError({
         code: "SESSION_EXPIRED",

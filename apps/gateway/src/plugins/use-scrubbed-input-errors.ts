@@ -18,6 +18,9 @@ const patterns: Array<[RegExp, string]> = [
   [/^(Expected value of type "[^"]+"), found [\s\S]*?(;|$)/, "$1$2"],
 ];
 
+/** A variable graphql-js could not coerce: `Variable "$input" of required type … was not provided.` and kin. */
+const VARIABLE_ERROR = /^Variable "\$/;
+
 /** An unknown enum value is quoted wherever it appears, in a literal or a variable. */
 const UNKNOWN_ENUM_VALUE = /Value (?:"(?:[^"\\]|\\.)*"|\S+) does not exist in ("[^"]+" enum)/g;
 /** graphql-js's suggestions name schema fields and enum values ("Did you mean the enum value "EN"?"). */
@@ -50,9 +53,16 @@ export function useScrubbedInputErrors({ hideSuggestions = false }: ScrubbedInpu
   const scrub = (error: unknown) => {
     if (!(error instanceof GraphQLError)) return error;
     const message = scrubMessage(error.message, hideSuggestions);
-    return message === error.message
+    // graphql-js words a variable's coercion failure (missing, null, wrong type) with no code: every 4xx
+    // of the gateway carries one, so a client can branch on it (Apollo Server's code for the same).
+    const code = error.extensions.code ?? (VARIABLE_ERROR.test(error.message) ? "BAD_USER_INPUT" : undefined);
+    return message === error.message && code === error.extensions.code
       ? error
-      : new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: error.extensions });
+      : new GraphQLError(message, {
+          nodes: error.nodes,
+          path: error.path,
+          extensions: { ...error.extensions, ...(code !== undefined && { code }) },
+        });
   };
   const scrubResult = ({
     result,

@@ -19,11 +19,15 @@ const ContinueAuthorizationInput = builder.inputType("ContinueAuthorizationInput
   }),
 });
 
-/** Opens a Pending's handle, or says why it cannot continue. */
-function openPending(context: GatewayContext, handle: string): FlinksSession | GatewayFailure {
-  if (handle.length > 4096) return refusalOfHandle("malformed", "Pending");
+/** Opens a Pending's handle, or says why it cannot continue; `path` is where the handle was given. */
+function openPending(
+  context: GatewayContext,
+  handle: string,
+  path: string[],
+): FlinksSession | GatewayFailure {
+  if (handle.length > 4096) return refusalOfHandle("malformed", "Pending", path);
   const opened = context.handles.open(handle, "pending", context.consumer.id);
-  return opened.ok ? opened.session : refusalOfHandle(opened.reason, "Pending");
+  return opened.ok ? opened.session : refusalOfHandle(opened.reason, "Pending", path);
 }
 
 builder.mutationField("continueAuthorization", (t) =>
@@ -35,7 +39,7 @@ builder.mutationField("continueAuthorization", (t) =>
     args: { input: t.arg({ type: ContinueAuthorizationInput, required: true }) },
     extensions: SESSION_FIELD,
     resolve: async (_root, { input }, context) => {
-      const session = openPending(context, input.handle);
+      const session = openPending(context, input.handle, ["input", "handle"]);
       if (session instanceof Error) return session;
       return resultOf(await context.flinks.poll(session, session.requestId), context.handles);
     },
@@ -43,7 +47,8 @@ builder.mutationField("continueAuthorization", (t) =>
 );
 
 async function* followPending(context: GatewayContext, handle: string): AsyncGenerator<ResultValue> {
-  const session = openPending(context, handle);
+  // The subscription's handle is an argument of its own, not a field of an input.
+  const session = openPending(context, handle, ["handle"]);
   if (session instanceof Error) {
     yield session;
     return;

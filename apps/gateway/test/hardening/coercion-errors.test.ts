@@ -83,6 +83,21 @@ describe("coercion errors never echo the caller's value, and production suggests
   });
 });
 
+describe("every 4xx carries a code a client can branch on", () => {
+  const gateway = testGateway(fakeUpstream({}), {});
+  test.each([
+    ["a variable not provided", withInput, {}],
+    ["a variable of the wrong type", withInput, { i: { loginId: 5 } }],
+    ["a subscription's variable of the wrong type", follow, { h: 5 }],
+  ] as const)("%s: 400 BAD_USER_INPUT", async (_, query, variables) => {
+    const response = await graphql(gateway, query, variables);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }),
+    ]);
+  });
+});
+
 describe("in development too, no value is echoed (suggestions stay: they name the schema, not the input)", () => {
   const gateway = testGateway(fakeUpstream({}), { NODE_ENV: "development" });
   test.each(cases)("%s", async (_, query, variables) => {

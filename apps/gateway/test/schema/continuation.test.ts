@@ -155,6 +155,16 @@ describe("FLINKS_AUTHORIZE_ASYNC", () => {
 });
 
 describe("the authorization subscription", () => {
+  test("a handle it cannot open is an InvalidInputError naming its argument, `handle`", async () => {
+    const gateway = testGateway(fakeUpstream({}));
+    const [refused] = await follow(gateway, "garbage");
+    expect(refused).toMatchObject({
+      __typename: "InvalidInputError",
+      issues: [{ path: ["handle"], message: "is not a handle from Pending" }],
+    });
+    await gateway.close();
+  });
+
   test("streams Pending until a final result, then completes", async () => {
     const upstream = fakeUpstream({
       authorize: () => pending("OPERATION_DISPATCHED"),
