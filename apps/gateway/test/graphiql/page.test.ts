@@ -49,6 +49,33 @@ describe("GraphiQL's page", async () => {
     expect(GRAPHIQL_CSP).toContain("frame-ancestors 'none'");
   });
 
+  it("is compressed as the browser accepts, and revalidated by its ETag (a reload is a 304, no body)", async () => {
+    const gateway = testGateway(fakeUpstream({}));
+    const plain = await openGraphiQL(gateway);
+    const size = (await plain.arrayBuffer()).byteLength;
+    const sizes: Record<string, number> = {};
+    for (const encoding of ["gzip", "br"]) {
+      const encoded = await gateway.yoga.fetch("http://gateway.test/graphql", {
+        headers: { accept: "text/html", "accept-encoding": `${encoding}, identity;q=0.5` },
+      });
+      expect(encoded.headers.get("content-encoding")).toBe(encoding);
+      expect(encoded.headers.get("vary")).toMatch(/\baccept-encoding\b/i);
+      sizes[encoding] = (await encoded.arrayBuffer()).byteLength;
+    }
+    console.log(`GraphiQL page: ${size} bytes as HTML, ${sizes.gzip} gzip, ${sizes.br} brotli`);
+    expect(sizes.br).toBeLessThan(size / 3);
+    expect(sizes.gzip).toBeLessThan(size / 3);
+    const etag = plain.headers.get("etag");
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(plain.headers.get("cache-control")).toBe("no-cache");
+    const again = await gateway.yoga.fetch("http://gateway.test/graphql", {
+      headers: { accept: "text/html", "if-none-match": String(etag) },
+    });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    expect(again.headers.get("content-security-policy")).toBe(GRAPHIQL_CSP);
+  });
+
   it("is not served in live mode (GraphiQL off), and carries no CSP there", async () => {
     const live = await openGraphiQL(testGateway(fakeUpstream({}), LIVE_ENV));
     expect(live.headers.get("content-type") ?? "").not.toMatch(/text\/html/);
