@@ -8,15 +8,15 @@ import { CALLER_KEY } from "../harness.js";
 
 /**
  * The gateway's environment: mock mode on our Prism (Prefer is forwarded), live mode on anything else.
- * No token pool: the guard checks, and tests count, each call a GraphQL request makes.
+ * The guard checks, and tests count, each call a GraphQL request makes (a token, then the session call).
  */
 export const gatewayEnv = (): Record<string, string> =>
   ON_MOCK
-    ? { NODE_ENV: "test", LOG_LEVEL: "silent", FLINKS_TOKEN_POOL_SIZE: "0", FLINKS_MOCK_URL: TARGET_URL }
+    ? { NODE_ENV: "test", LOG_LEVEL: "silent", FLINKS_MOCK_URL: TARGET_URL }
     : {
         NODE_ENV: "test",
         LOG_LEVEL: "silent",
-        FLINKS_TOKEN_POOL_SIZE: "0",
+
         FLINKS_BASE_URL: TARGET_URL,
         GATEWAY_API_KEYS: CALLER_KEY,
         // Prism accepts any non-empty key; a real upstream needs FLINKS_TEST_SECRET_KEY.

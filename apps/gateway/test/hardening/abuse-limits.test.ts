@@ -44,7 +44,7 @@ function limitedGateway(
   const logs = logCapture();
   const gateway = testGateway(
     upstream,
-    { ...LIVE_ENV, GATEWAY_API_KEYS: KEYS, FLINKS_TOKEN_POOL_SIZE: "0", LOG_LEVEL: "warn", ...env },
+    { ...LIVE_ENV, GATEWAY_API_KEYS: KEYS, LOG_LEVEL: "warn", ...env },
     { logDestination: logs.destination },
   );
   const authorize = async (input: Record<string, unknown>, key = SERVICE_KEY) =>

@@ -22,7 +22,7 @@ beforeAll(async () => {
       FLINKS_TIMEOUT_MS: String(TIMEOUT_MS),
       FLINKS_TOKEN_TIMEOUT_MS: String(TIMEOUT_MS),
       // Faults are injected per call and calls are counted: no background token minting.
-      FLINKS_TOKEN_POOL_SIZE: "0",
+
       // One LoginId, many calls: what these cases count is faults, not abuse (abuse-limits.test.ts).
       GATEWAY_RATE_LIMITS: "off",
     }),

@@ -367,22 +367,21 @@ describe("Prefer forwarding", () => {
   });
 });
 
-describe("the token pool (FLINKS_TOKEN_POOL_SIZE, default 8)", () => {
-  test("authorize uses tokens minted ahead, each once, without a token call on its own path", async () => {
+describe("one token per authorize", () => {
+  test("each authorize mints its own token and sends it once; when Flinks stops issuing them, the refusal is GatewayAccessDeniedError", async () => {
     let minted = 0;
     const upstream = fakeUpstream({
-      // Flinks issues three tokens, then refuses: only pooled tokens can serve requests 2 and 3.
+      // Flinks issues three tokens, then refuses.
       token: () =>
         ++minted <= 3
           ? { status: 200, body: { HttpStatusCode: 200, Token: `pooled-token-${minted}` } }
           : { status: 401, body: { HttpStatusCode: 401, FlinksCode: "UNAUTHORIZED" } },
     });
-    const gateway = testGateway(upstream, { FLINKS_TOKEN_POOL_SIZE: "2" });
+    const gateway = testGateway(upstream);
     const results: string[] = [];
     for (let i = 0; i < 4; i++) {
       const response = await graphql(gateway, AUTHORIZE, { input: cached });
       results.push(String(response.body.data?.authorize?.__typename));
-      await new Promise((resolve) => setTimeout(resolve, 20)); // let the background refill land
     }
     expect(results).toEqual(["Authorized", "Authorized", "Authorized", "GatewayAccessDeniedError"]);
     const used = upstream.calls
