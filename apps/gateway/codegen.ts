@@ -1,6 +1,7 @@
 // GraphQL Code Generator: the documented operations (operations/*.graphql) become typed documents
 // checked against the committed schema, and their persisted-documents manifest (`sha256:<hex>` ids),
-// which GATEWAY_TRUSTED_DOCUMENTS turns into the gateway's allow-list. Run by `pnpm generate`.
+// which GATEWAY_TRUSTED_DOCUMENTS turns into the gateway's allow-list; and `possibleTypes`, which Apollo
+// Client's cache needs to match `... on Error` fragments on union members. Run by `pnpm generate`.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
@@ -25,6 +26,12 @@ const config: CodegenConfig = {
         // graphql-scalars' DateTime travels as an RFC 3339 string.
         scalars: { DateTime: "string" },
       },
+    },
+    // Apollo Client drops fields selected through an interface fragment (`... on Error { code }`) unless its
+    // InMemoryCache knows which types implement it: `new InMemoryCache({ possibleTypes })`.
+    "operations/generated/possible-types.ts": {
+      plugins: ["fragment-matcher"],
+      config: { apolloClientVersion: 3, useExplicitTyping: true },
     },
   },
   silent: true,
