@@ -149,6 +149,17 @@ export function resultOf(step: UpstreamStep, handles: Pick<SessionHandles, "seal
   }
 }
 
+/** A refused MFA answer that carries new challenges, as the 203 it amounts to; undefined otherwise. */
+function askedAgain(outcome: FlinksError): MfaRequired | undefined {
+  const { SecurityChallenges, RequestId, Institution, Links } = outcome.body;
+  if (!SecurityChallenges?.length || RequestId === undefined || Institution === undefined) return undefined;
+  return {
+    kind: "mfaRequired",
+    status: 203,
+    body: { HttpStatusCode: 203, SecurityChallenges, RequestId, Institution, ...(Links && { Links }) },
+  };
+}
+
 function resultFromAuthorize(
   outcome: AuthorizeOutcome,
   { session, call, sent }: Extract<UpstreamStep, { kind: "answered" }>,
@@ -170,8 +181,14 @@ function resultFromAuthorize(
         handle: handles.seal({ ...session, round, requestId, endpoint: "async", step: "pending" }),
       };
     }
-    case "flinksError":
+    case "flinksError": {
+      // A wrong answer that comes with new challenges keeps the session (spec decision 11): the end user
+      // answers again, with no new bank login.
+      const again = call === "answer" ? askedAgain(outcome) : undefined;
+      if (again)
+        return resultFromAuthorize(again, { kind: "answered", session, call, sent, outcome: again }, handles);
       return rejectionFromFlinks(outcome, call, sent);
+    }
     case "invalidRequest":
       // The GraphQL validation mirrors the spec, so this is a gateway bug, not the consumer's input.
       return new UpstreamContractError(outcome.message);

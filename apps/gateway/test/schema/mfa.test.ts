@@ -119,6 +119,58 @@ describe("submitMfa", () => {
     });
   });
 
+  test("a wrong answer that comes with a new challenge stays in the session: MfaRequired with a fresh handle, no new bank login", async () => {
+    let answers = 0;
+    const upstream = fakeUpstream({
+      authorize: (call) => {
+        if (!call.body?.SecurityResponses) return { status: 203, body: mfaRequired() };
+        answers++;
+        return answers === 1
+          ? {
+              status: 401,
+              body: {
+                HttpStatusCode: 401,
+                FlinksCode: "INVALID_SECURITY_RESPONSE",
+                Message: "wrong",
+                RequestId: REQUEST_ID,
+                Institution: "FlinksCapital",
+                SecurityChallenges: [{ Type: "QuestionAndAnswer", Prompt: "What is your favourite colour?" }],
+              },
+            }
+          : { status: 200, body: authorized };
+      },
+    });
+    const gateway = testGateway(upstream);
+    const started = await graphql(gateway, AUTHORIZE, { input: { loginId: LOGIN_ID } });
+    const wrong = await graphql(gateway, SUBMIT_MFA, {
+      input: {
+        handle: started.body.data?.authorize?.handle,
+        responses: [{ prompt: "What shape do people like most?", answers: ["Circle"] }],
+      },
+    });
+    const again = wrong.body.data?.submitMfa;
+    expect(again).toMatchObject({
+      __typename: "MfaRequired",
+      requestId: REQUEST_ID,
+      challenges: [{ type: "QUESTION_AND_ANSWER", prompt: "What is your favourite colour?" }],
+    });
+    expect(again?.handle).not.toBe(started.body.data?.authorize?.handle);
+    const right = await graphql(gateway, SUBMIT_MFA, {
+      input: {
+        handle: again?.handle,
+        responses: [{ prompt: "What is your favourite colour?", answers: ["Blue"] }],
+      },
+    });
+    expect(right.body.data?.submitMfa?.__typename).toBe("Authorized");
+    // One token, one start: the end user answered twice within one bank login.
+    expect(upstream.calls.map((call) => call.operation)).toEqual([
+      "GenerateAuthorizeToken",
+      "Authorize",
+      "Authorize",
+      "Authorize",
+    ]);
+  });
+
   const invalid: Array<[string, (handle: string) => Record<string, unknown>, string[]]> = [
     [
       "a forged handle",

@@ -303,6 +303,8 @@ export interface components {
             /** Format: uuid */
             RequestId?: string;
             Institution?: string;
+            /** @description [chosen] New challenges on a wrong MFA answer (decision 11): the session goes on with them, under the same `RequestId` and token. */
+            SecurityChallenges?: components["schemas"]["SecurityChallenge"][];
             /** @description Field name → validation messages. */
             ValidationDetails?: {
                 [key: string]: string[];
