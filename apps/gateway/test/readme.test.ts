@@ -12,6 +12,7 @@ import {
   codeBlocks,
   commandsOf,
   configurationVariables,
+  flinksCodeOfExample,
   preferTable,
   relativeLinks,
   splitAssignments,
@@ -76,11 +77,8 @@ describe("the docs' Prefer table", () => {
   it("names the result each example becomes", () => {
     for (const { status, examples: names, result } of rows) {
       for (const name of names) {
-        // An example is named for its FlinksCode, or (a variant of one) carries it in its value.
-        const value = examples.find((example) => example.status === status && example.name === name)?.value;
-        const code = (value as { FlinksCode?: string } | undefined)?.FlinksCode ?? name;
-        const expected =
-          status === 202 ? "Pending" : status === 203 ? "MfaRequired" : typenameOfCode[code as string];
+        const code = flinksCodeOfExample(status, name);
+        const expected = status === 202 ? "Pending" : status === 203 ? "MfaRequired" : typenameOfCode[code];
         expect(`${status} ${name}: ${result}`).toBe(`${status} ${name}: ${expected}`);
       }
     }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { examplesOf } from "@flinks-authorize/spec/test-support/examples";
 import { lexer, type Token, type Tokens, walkTokens } from "marked";
 
 /**
@@ -148,4 +149,15 @@ export function anchorsOf(path: string): Set<string> {
     if (token.type === "heading") anchors.add(anchorOf(token.text));
   });
   return anchors;
+}
+
+/**
+ * The FlinksCode an Authorize example of the spec carries: most are named for it; a variant of a code
+ * (`INVALID_SECURITY_RESPONSE_NEW_CHALLENGE`) carries it in its value.
+ */
+export function flinksCodeOfExample(status: number, name: string): string {
+  const value = examplesOf("authorize").find(
+    (example) => example.status === status && example.name === name,
+  )?.value;
+  return String((value as { FlinksCode?: unknown } | undefined)?.FlinksCode ?? name);
 }
