@@ -1,12 +1,10 @@
 import { envelop, useEngine, useSchema } from "@envelop/core";
 import { execute, parse, specifiedRules, subscribe, validate } from "graphql";
-import { loadConfig } from "../src/config/index.js";
-import { createGateway } from "../src/gateway.js";
 import { schema } from "../src/schema/index.js";
 import { median } from "./load.js";
 import { num, type Scenario, table } from "./results.js";
 import { intEnv } from "./settings.js";
-import { API_KEY, MUTATION } from "./targets.js";
+import { inProcessProductionGateway, MUTATION } from "./targets.js";
 
 /**
  * `pnpm bench armor`: what parse + validate of a document the gateway has not seen yet costs through its
@@ -34,15 +32,7 @@ const ITERATIONS = 5_000;
 export const armor: Scenario<ArmorData> = {
   title: "graphql-armor: parse and validation of a new document",
   async run() {
-    const gateway = createGateway(
-      loadConfig({
-        NODE_ENV: "production",
-        GATEWAY_API_KEYS: API_KEY,
-        LOG_LEVEL: "silent",
-        FLINKS_BASE_URL: "http://127.0.0.1:9",
-        FLINKS_SECRET_KEY: "bench-secret-key",
-      }),
-    );
+    const gateway = inProcessProductionGateway();
     const plain = envelop({
       plugins: [useEngine({ parse, validate, execute, subscribe, specifiedRules }), useSchema(schema)],
     });

@@ -1,9 +1,7 @@
-import { loadConfig } from "../src/config/index.js";
-import { createGateway } from "../src/gateway.js";
 import { median } from "./load.js";
 import { num, type Scenario, table } from "./results.js";
 import { intEnv } from "./settings.js";
-import { API_KEY } from "./targets.js";
+import { API_KEY, inProcessProductionGateway } from "./targets.js";
 
 /**
  * `pnpm bench refusals`: what refusing the costliest requests under the 64 KiB body cap costs, in CPU
@@ -50,16 +48,7 @@ const ITERATIONS = 200;
 export const refusals: Scenario<RefusalsData> = {
   title: "Refusals: the CPU cost of the costliest requests under the body cap",
   async run() {
-    const gateway = createGateway(
-      loadConfig({
-        NODE_ENV: "production",
-        GATEWAY_API_KEYS: API_KEY,
-        LOG_LEVEL: "silent",
-        GATEWAY_RATE_LIMITS: "off",
-        FLINKS_BASE_URL: "http://127.0.0.1:9",
-        FLINKS_SECRET_KEY: "bench-secret-key",
-      }),
-    );
+    const gateway = inProcessProductionGateway({ GATEWAY_RATE_LIMITS: "off" });
     const send = async (body: string) => {
       const response = await gateway.yoga.fetch("http://gateway/graphql", {
         method: "POST",

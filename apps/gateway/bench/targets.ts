@@ -2,9 +2,28 @@ import { type Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { authorized, LOGIN_ID } from "@flinks-authorize/kit/fixtures";
 import { type GatewayProcess, type GatewayProcessOptions, startGateway } from "@flinks-authorize/kit/gateway";
+import { loadConfig } from "../src/config/index.js";
+import { createGateway, type Gateway } from "../src/gateway.js";
 
 /** What every scenario sends and expects: one authorize in cached mode, answered Authorized. */
 export const API_KEY = "bench-key-0123456789abcdef012345";
+
+/**
+ * The gateway as production configures it, in this process, for the scenarios that time the gateway's own
+ * work on a request that never reaches Flinks (an upstream nobody listens on).
+ */
+export function inProcessProductionGateway(env: Record<string, string> = {}): Gateway {
+  return createGateway(
+    loadConfig({
+      NODE_ENV: "production",
+      GATEWAY_API_KEYS: API_KEY,
+      LOG_LEVEL: "silent",
+      FLINKS_BASE_URL: "http://127.0.0.1:9",
+      FLINKS_SECRET_KEY: "bench-secret-key",
+      ...env,
+    }),
+  );
+}
 export const MUTATION = `mutation { authorize(input: {loginId: "${LOGIN_ID}"}) { __typename ... on Authorized { requestId } } }`;
 export const REQUEST_HEADERS = { "content-type": "application/json", authorization: `Bearer ${API_KEY}` };
 
