@@ -122,6 +122,9 @@ async function main() {
     env.FLINKS_MOCK_URL = mockUrl.origin;
   }
 
+  // No balancer stands in front of `pnpm start`: a stop (Ctrl-C) need not keep idle connections open for
+  // one to notice (GATEWAY_DRAIN_DELAY_MS, for replicas behind HAProxy or Kubernetes), unless asked to.
+  env.GATEWAY_DRAIN_DELAY_MS ??= "0";
   const gateway = spawnNode({ entry: GATEWAY_SOURCES, env, output: "inherit" });
   watch("Gateway", gateway);
   const local = `http://${inUrl(localHost(config.host))}:${config.port}`;

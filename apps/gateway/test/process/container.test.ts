@@ -112,6 +112,8 @@ describe("the runtime, with the image's CMD, ENV and HEALTHCHECK and the ConfigM
         FLINKS_BASE_URL: upstream.url,
         HOST: LOOPBACK,
         PORT: String(port),
+        // No balancer in front: no delay for one to notice the drain.
+        GATEWAY_DRAIN_DELAY_MS: "0",
       },
     });
     const up = await waitFor(() => answers200(`http://${LOOPBACK}:${port}/health`), {

@@ -81,7 +81,14 @@ describe("the docs' production command (node itself), SIGTERM to it with a reque
     const node = spawnNode({
       entry: inject("gatewayBundle"),
       nodeArgs: words.slice(1, -1),
-      env: { ...env, FLINKS_BASE_URL: upstream.url, PORT: String(port), HOST: "127.0.0.1" },
+      // This test's client, not a balancer, holds the idle connections: no delay for one to notice.
+      env: {
+        ...env,
+        FLINKS_BASE_URL: upstream.url,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        GATEWAY_DRAIN_DELAY_MS: "0",
+      },
     });
     started.push(node);
     const healthy = await waitFor(() => answers200(`http://127.0.0.1:${port}/health`), {
